@@ -1,0 +1,283 @@
+using MedComMailbox.Core.Committee;
+using MedComMailbox.Core.Consent;
+using MedComMailbox.Core.Letters;
+
+namespace MedComMailbox.Core.Referrals;
+
+public enum CaseState
+{
+    /// <summary>Consent requests are out; waiting for every required answer.</summary>
+    AwaitingConsent,
+    /// <summary>Every consent is in; custody is being re-checked before the committee.</summary>
+    CheckingCustody,
+    /// <summary>On the committee's agenda.</summary>
+    OnAgenda,
+    /// <summary>The committee decided; decision letters went out.</summary>
+    Decided,
+    /// <summary>Closed without consent after the reminder's deadline.</summary>
+    ClosedNoConsent,
+    /// <summary>Someone refused or withdrew consent: no further processing.</summary>
+    Stopped,
+    /// <summary>Closed by staff with a reason.</summary>
+    ClosedByStaff,
+}
+
+public enum DeadlineKind
+{
+    ConsentReminder,
+    ConsentLapse,
+    ConsentExpiry,
+}
+
+/// <summary>Something the case asks the outside world to do. The worker carries effects out and stores the case in one transaction.</summary>
+public abstract record CaseEffect;
+
+/// <summary>A MedCom reply to the referring GP in the referral's thread.</summary>
+public sealed record SendGpMessage(LetterKind Letter) : CaseEffect;
+
+/// <summary>A Digital Post letter to one party (custody holder or the child).</summary>
+public sealed record SendDigitalPost(LetterKind Letter, string PartyId) : CaseEffect;
+
+/// <summary>A deadline row with a due time, handled by the periodic sweep (no in-memory timers).</summary>
+public sealed record ScheduleDeadline(DeadlineKind Kind, DateTimeOffset DueAt) : CaseEffect;
+
+public sealed record RecheckCustody : CaseEffect;
+
+/// <summary>The case is on the agenda: publish ReferralReadyForCommittee.</summary>
+public sealed record PlacedOnAgenda(AgendaPlacement Placement) : CaseEffect;
+
+public sealed record RemovedFromAgenda : CaseEffect;
+
+public sealed record FlagForOperator(string Reason) : CaseEffect;
+
+/// <summary>A party to the case's consent. Protected-address holders are marked so their name or address never reaches the other holder.</summary>
+public sealed record CaseParty(string PartyId, PartyRole Role, bool ProtectedAddress);
+
+public enum PartyRole
+{
+    CustodyHolder,
+    Child,
+}
+
+/// <summary>The committee's decision.</summary>
+public sealed record CommitteeDecision(string Outcome, string ResponsibleParty, string Summary, DateTimeOffset DecidedAt);
+
+/// <summary>
+/// A referral about a child from opening to decision, as pure rules: each method changes the case and returns the effects
+/// to carry out. Stale inputs (a deadline that fires after the case moved on, a second answer) return no effects, so a
+/// sweep or a redelivered bus message can never double a letter.
+/// </summary>
+public sealed class ReferralCase
+{
+    private readonly ConsentPolicy _policy;
+    private readonly List<CaseParty> _parties;
+    private ConsentTracker _consent;
+
+    private ReferralCase(Guid id, ConsentPolicy policy, IEnumerable<CaseParty> parties, DateTimeOffset requestedAt)
+    {
+        Id = id;
+        _policy = policy;
+        _parties = parties.ToList();
+        ConsentRequestedAt = requestedAt;
+        _consent = new ConsentTracker(policy, requestedAt, _parties.Select(p => new ConsentParty(p.PartyId, ConsentAnswer.Pending, null)));
+    }
+
+    public Guid Id { get; }
+
+    public CaseState State { get; private set; } = CaseState.AwaitingConsent;
+
+    public DateTimeOffset ConsentRequestedAt { get; private set; }
+
+    public IReadOnlyList<CaseParty> Parties => _parties;
+
+    public IReadOnlyCollection<ConsentParty> Consents => _consent.Parties;
+
+    public AgendaPlacement? Agenda { get; private set; }
+
+    public CommitteeDecision? Decision { get; private set; }
+
+    public string? ClosedReason { get; private set; }
+
+    public bool IsOpen => State is CaseState.AwaitingConsent or CaseState.CheckingCustody or CaseState.OnAgenda;
+
+    /// <summary>Opens a case for a new referral: receipt to the GP, a consent request to each custody holder and to the child when old enough, the reminder deadline.</summary>
+    public static (ReferralCase Case, IReadOnlyList<CaseEffect> Effects) Open(
+        Guid id, People.CprNumber child, IReadOnlyList<CaseParty> custodyHolders, ConsentPolicy policy, DateTimeOffset now)
+    {
+        var parties = custodyHolders.Where(h => h.Role == PartyRole.CustodyHolder).ToList();
+        if (policy.ChildMustConsent(child, DateOnly.FromDateTime(now.UtcDateTime)))
+        {
+            parties.Add(new CaseParty(child.Value, PartyRole.Child, false));
+        }
+
+        var @case = new ReferralCase(id, policy, parties, now);
+        var effects = new List<CaseEffect> { new SendGpMessage(LetterKind.GpReceipt) };
+        if (custodyHolders.Count == 0)
+        {
+            effects.Add(new FlagForOperator("no custody holder found in the CPR register"));
+        }
+
+        effects.AddRange(parties.Select(p => new SendDigitalPost(LetterKind.ConsentRequest, p.PartyId)));
+        effects.Add(new ScheduleDeadline(DeadlineKind.ConsentReminder, @case._consent.Deadline));
+        return (@case, effects);
+    }
+
+    /// <summary>A deadline row came due. Anything that no longer applies is ignored.</summary>
+    public IReadOnlyList<CaseEffect> DeadlineReached(DeadlineKind kind, DateTimeOffset now)
+    {
+        switch (kind)
+        {
+            case DeadlineKind.ConsentReminder when State == CaseState.AwaitingConsent && _consent.ReminderDue(now):
+                _consent.MarkReminderSent();
+                return
+                [
+                    .. _consent.Parties.Where(p => p.Answer == ConsentAnswer.Pending).Select(p => new SendDigitalPost(LetterKind.ConsentReminder, p.PartyId)),
+                    new ScheduleDeadline(DeadlineKind.ConsentLapse, _consent.Deadline),
+                ];
+
+            case DeadlineKind.ConsentLapse when State == CaseState.AwaitingConsent && _consent.StatusAt(now) == ConsentStatus.Lapsed:
+                State = CaseState.ClosedNoConsent;
+                ClosedReason = "no consent";
+                return
+                [
+                    .. _parties.Select(p => new SendDigitalPost(LetterKind.ClosedNoConsent, p.PartyId)),
+                    new SendGpMessage(LetterKind.ClosedNoConsent),
+                ];
+
+            case DeadlineKind.ConsentExpiry when IsOpen && _consent.StatusAt(now) == ConsentStatus.Expired:
+                var wasOnAgenda = State == CaseState.OnAgenda;
+                State = CaseState.Stopped;
+                ClosedReason = "consent expired";
+                return wasOnAgenda ? [new RemovedFromAgenda(), new FlagForOperator("consent expired")] : [new FlagForOperator("consent expired")];
+
+            default:
+                return [];
+        }
+    }
+
+    /// <summary>An answer from the consent page, a paper consent registered by staff, or a withdrawal.</summary>
+    public IReadOnlyList<CaseEffect> RecordConsent(string partyId, ConsentAnswer answer, DateTimeOffset now)
+    {
+        if (!IsOpen)
+        {
+            return [];
+        }
+
+        _consent.Record(partyId, answer, now);
+        switch (_consent.StatusAt(now))
+        {
+            case ConsentStatus.Stopped:
+                var wasOnAgenda = State == CaseState.OnAgenda;
+                State = CaseState.Stopped;
+                ClosedReason = answer == ConsentAnswer.Withdrawn ? "consent withdrawn" : "consent refused";
+                List<CaseEffect> effects = [new FlagForOperator(ClosedReason)];
+                if (wasOnAgenda)
+                {
+                    effects.Insert(0, new RemovedFromAgenda());
+                }
+
+                return effects;
+
+            case ConsentStatus.Complete when State == CaseState.AwaitingConsent:
+                State = CaseState.CheckingCustody;
+                return [new RecheckCustody()];
+
+            default:
+                return [];
+        }
+    }
+
+    /// <summary>
+    /// The custody re-check before the committee. Unchanged: the case goes on the agenda. Changed: new holders are asked,
+    /// holders who lost custody drop out, and a person is told.
+    /// </summary>
+    public IReadOnlyList<CaseEffect> CustodyRechecked(IReadOnlyList<CaseParty> currentHolders, AgendaPlanner planner, DateTimeOffset now)
+    {
+        if (State != CaseState.CheckingCustody)
+        {
+            return [];
+        }
+
+        var known = _parties.Where(p => p.Role == PartyRole.CustodyHolder).Select(p => p.PartyId).ToHashSet(StringComparer.Ordinal);
+        var current = currentHolders.Select(h => h.PartyId).ToHashSet(StringComparer.Ordinal);
+        if (!known.SetEquals(current))
+        {
+            var added = currentHolders.Where(h => !known.Contains(h.PartyId)).ToList();
+            _parties.RemoveAll(p => p.Role == PartyRole.CustodyHolder && !current.Contains(p.PartyId));
+            _parties.AddRange(added);
+            var answers = _consent.Parties.Where(c => _parties.Any(p => p.PartyId == c.PartyId)).ToList();
+            answers.AddRange(added.Select(a => new ConsentParty(a.PartyId, ConsentAnswer.Pending, null)));
+            ConsentRequestedAt = now;
+            _consent = new ConsentTracker(_policy, now, answers);
+            var status = _consent.StatusAt(now);
+            if (status == ConsentStatus.Complete)
+            {
+                return [new FlagForOperator("custody changed"), .. PlaceOnAgenda(planner, now)];
+            }
+
+            State = CaseState.AwaitingConsent;
+            return
+            [
+                new FlagForOperator("custody changed while consent was pending"),
+                .. added.Select(a => new SendDigitalPost(LetterKind.ConsentRequest, a.PartyId)),
+                new ScheduleDeadline(DeadlineKind.ConsentReminder, _consent.Deadline),
+            ];
+        }
+
+        return PlaceOnAgenda(planner, now);
+    }
+
+    /// <summary>The committee's decision: letters to the GP and every party. Only for a case on the agenda whose consent still holds.</summary>
+    public IReadOnlyList<CaseEffect> RecordDecision(CommitteeDecision decision)
+    {
+        if (State != CaseState.OnAgenda || !_consent.MayGoToCommittee(decision.DecidedAt))
+        {
+            return [];
+        }
+
+        State = CaseState.Decided;
+        Decision = decision;
+        return [new SendGpMessage(LetterKind.Decision), .. _parties.Select(p => new SendDigitalPost(LetterKind.Decision, p.PartyId))];
+    }
+
+    /// <summary>Staff closes the case with a reason (out of scope, duplicate …).</summary>
+    public IReadOnlyList<CaseEffect> CloseByStaff(string reason)
+    {
+        if (!IsOpen)
+        {
+            return [];
+        }
+
+        var wasOnAgenda = State == CaseState.OnAgenda;
+        State = CaseState.ClosedByStaff;
+        ClosedReason = reason;
+        return wasOnAgenda ? [new RemovedFromAgenda()] : [];
+    }
+
+    /// <summary>The guard of the committee queue, exposed for the worker's own assertion before publishing.</summary>
+    public bool MayGoToCommittee(DateTimeOffset now) => _consent.MayGoToCommittee(now);
+
+    private List<CaseEffect> PlaceOnAgenda(AgendaPlanner planner, DateTimeOffset now)
+    {
+        if (!_consent.MayGoToCommittee(now))
+        {
+            return [];
+        }
+
+        var placement = planner.Place(_consent.CompletedAt!.Value, now);
+        Agenda = placement;
+        State = CaseState.OnAgenda;
+        var oldestConsent = _consent.Parties.Min(p => p.AnsweredAt!.Value);
+        List<CaseEffect> effects =
+        [
+            new PlacedOnAgenda(placement),
+            new ScheduleDeadline(DeadlineKind.ConsentExpiry, oldestConsent + _policy.MaxValidity + TimeSpan.FromSeconds(1)),
+        ];
+        if (!placement.WithinDeadline)
+        {
+            effects.Add(new FlagForOperator("no committee meeting within 8 working days of consent"));
+        }
+
+        return effects;
+    }
+}

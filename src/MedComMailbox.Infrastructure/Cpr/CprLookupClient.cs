@@ -1,0 +1,182 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+using System.Text;
+using System.Xml;
+using System.Xml.Linq;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+
+namespace MedComMailbox.Infrastructure.Cpr;
+
+/// <summary>Serviceplatformen SF1520 (CPR replika opslag, PersonBaseDataExtended) settings. Section <c>CprLookup</c>.</summary>
+public sealed class CprLookupOptions
+{
+    public const string Section = "CprLookup";
+
+    /// <summary>The service address (the SOAP endpoint of PersonBaseDataExtended).</summary>
+    [Required]
+    public Uri? ServiceUrl { get; set; }
+
+    /// <summary>The municipality's CVR, sent as the caller's context.</summary>
+    [Required]
+    [RegularExpression(@"^\d{8}$", ErrorMessage = "CprLookup:Cvr must be 8 digits.")]
+    public string Cvr { get; set; } = "";
+}
+
+/// <summary>A custody relation of the child: who holds it (CPR) and whether it is still in force.</summary>
+public sealed record CustodyRelation(int Type, string HolderCpr, DateOnly? Start, DateOnly? Ended)
+{
+    public bool Current => Ended is null;
+}
+
+/// <summary>What the mailbox needs of a person. Personal data throughout: never logged.</summary>
+public sealed record CprPerson(
+    string Cpr,
+    string Name,
+    DateOnly? BirthDate,
+    bool Dead,
+    bool ProtectedAddress,
+    bool? RegisteredForDigitalPost,
+    IReadOnlyList<CustodyRelation> Custody);
+
+/// <summary>The person a letter or consent request goes to: a current custody holder.</summary>
+public sealed record CustodyHolder(string Cpr, string Name, bool ProtectedAddress, bool? RegisteredForDigitalPost);
+
+public sealed class CprNotFoundException() : Exception("The CPR register does not know that number.");
+
+public sealed class CprLookupException(string message) : Exception(message);
+
+/// <summary>
+/// SF1520 PersonLookup over SOAP. Reads elements by local name so namespace prefixes and version suffixes of the
+/// service do not break it. Custody: type 3 = the mother (CPR in relationer/mor), 4 = the father (relationer/far),
+/// 5/6 = another holder (relationPersonnummer); a relation with a Sletdato/slutdato has ended and does not count.
+/// </summary>
+public sealed class CprLookupClient(HttpClient http, IOptions<CprLookupOptions> options)
+{
+    private static readonly XmlReaderSettings Safe = new() { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
+
+    public async Task<CprPerson> LookupAsync(string cpr, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var envelope =
+            "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body>" +
+            "<PersonLookupRequest xmlns=\"http://serviceplatformen.dk/xml/wsdl/soap11/CPR/PersonBaseDataExtended/5/\">" +
+            $"<PNR>{SecurityElement(cpr)}</PNR><InvocationContext><ServiceAgreementUUID/><UserSystemUUID/><UserUUID/><ServiceUUID/><AccountingInfo>{SecurityElement(o.Cvr)}</AccountingInfo></InvocationContext>" +
+            "</PersonLookupRequest></soap:Body></soap:Envelope>";
+        using var request = new HttpRequestMessage(HttpMethod.Post, o.ServiceUrl)
+        {
+            Content = new StringContent(envelope, Encoding.UTF8, "text/xml"),
+        };
+        request.Headers.Add("SOAPAction", "\"PersonLookup\"");
+        using var response = await http.SendAsync(request, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        XDocument doc;
+        try
+        {
+            using var reader = XmlReader.Create(new StringReader(body), Safe);
+            doc = XDocument.Load(reader);
+        }
+        catch (XmlException)
+        {
+            throw new CprLookupException($"PersonLookup answered HTTP {(int)response.StatusCode} with a body that is not XML.");
+        }
+
+        if (doc.Descendants().Any(e => e.Name.LocalName is "ServiceplatformFault" or "Fault"))
+        {
+            var notFound = doc.Descendants().Any(e => e.Name.LocalName is "ErrorCode" or "errorCode" or "faultcode" && e.Value.Contains("NotFound", StringComparison.OrdinalIgnoreCase))
+                || doc.Descendants().Any(e => e.Name.LocalName is "ErrorText" && e.Value.Contains("findes ikke", StringComparison.OrdinalIgnoreCase));
+            if (notFound || response.StatusCode == HttpStatusCode.InternalServerError && doc.Descendants().Any(e => e.Name.LocalName == "ServiceplatformFault"))
+            {
+                throw new CprNotFoundException();
+            }
+
+            throw new CprLookupException("PersonLookup answered with a fault.");
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new CprLookupException($"PersonLookup answered HTTP {(int)response.StatusCode}.");
+        }
+
+        return Parse(cpr, doc);
+    }
+
+    /// <summary>The child's current custody holders, each looked up for name, address protection and Digital Post.</summary>
+    public async Task<IReadOnlyList<CustodyHolder>> CustodyHoldersAsync(string childCpr, CancellationToken cancellationToken)
+    {
+        var child = await LookupAsync(childCpr, cancellationToken);
+        var holders = new List<CustodyHolder>();
+        foreach (var relation in child.Custody.Where(c => c.Current).DistinctBy(c => c.HolderCpr))
+        {
+            var person = await LookupAsync(relation.HolderCpr, cancellationToken);
+            if (!person.Dead)
+            {
+                holders.Add(new CustodyHolder(person.Cpr, person.Name, person.ProtectedAddress, person.RegisteredForDigitalPost));
+            }
+        }
+
+        return holders;
+    }
+
+    internal static CprPerson Parse(string cpr, XDocument doc)
+    {
+        var person = doc.Descendants().FirstOrDefault(e => e.Name.LocalName == "persondata")
+            ?? throw new CprLookupException("PersonLookup answered without persondata.");
+        var name = Value(person, "personadresseringsnavn")
+            ?? string.Join(' ', new[] { Value(person, "fornavn"), Value(person, "mellemnavn"), Value(person, "efternavn") }.Where(s => !string.IsNullOrWhiteSpace(s)));
+        var birth = DateOnly.TryParse(Value(person, "foedselsdato")?[..Math.Min(10, Value(person, "foedselsdato")!.Length)], System.Globalization.CultureInfo.InvariantCulture, out var b) ? b : (DateOnly?)null;
+        var status = Value(person, "status");
+        var protection = person.Descendants().FirstOrDefault(e => e.Name.LocalName == "adressebeskyttelse");
+        var isProtected = protection is not null && (protection.HasElements || protection.Value.Trim() is { Length: > 0 } v && v != "false");
+        var digitalPost = Value(person, "tilmeldtDigitalpost") is { } dp ? dp.Equals("true", StringComparison.OrdinalIgnoreCase) : (bool?)null;
+
+        var relations = doc.Descendants().FirstOrDefault(e => e.Name.LocalName == "relationer");
+        var mother = relations is null ? null : Value(relations.Elements().FirstOrDefault(e => e.Name.LocalName == "mor"), "personnummer");
+        var father = relations is null ? null : Value(relations.Elements().FirstOrDefault(e => e.Name.LocalName == "far"), "personnummer");
+        var custody = new List<CustodyRelation>();
+        foreach (var c in relations?.Descendants().Where(e => e.Name.LocalName == "foraeldremyndighed") ?? [])
+        {
+            if (!int.TryParse(Value(c, "foraeldremyndighedtype"), out var type))
+            {
+                continue;
+            }
+
+            var holder = type switch
+            {
+                3 => mother,
+                4 => father,
+                _ => Value(c, "relationPersonnummer"),
+            };
+            if (holder is null)
+            {
+                continue;
+            }
+
+            custody.Add(new CustodyRelation(type, holder, Date(Value(c, "startdato")), Date(Value(c, "Sletdato") ?? Value(c, "slutdato"))));
+        }
+
+        return new CprPerson(cpr, name, birth, status == "90", isProtected, digitalPost, custody);
+    }
+
+    private static string? Value(XElement? parent, string localName)
+    {
+        var value = parent?.Descendants().FirstOrDefault(e => e.Name.LocalName == localName && !e.HasElements)?.Value.Trim();
+        return string.IsNullOrEmpty(value) ? null : value;
+    }
+
+    private static DateOnly? Date(string? text) =>
+        text is { Length: >= 10 } && DateOnly.TryParse(text[..10], System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : null;
+
+    private static string SecurityElement(string value) => System.Security.SecurityElement.Escape(value) ?? "";
+}
+
+public static class CprLookupRegistration
+{
+    public static IServiceCollection AddCprLookup(this IServiceCollection services, Action<HttpStandardResilienceOptions>? resilience = null)
+    {
+        services.AddOptions<CprLookupOptions>().BindConfiguration(CprLookupOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHttpClient<CprLookupClient>().AddStandardResilienceHandler(o => resilience?.Invoke(o));
+        return services;
+    }
+}

@@ -1,0 +1,60 @@
+using System.ComponentModel.DataAnnotations;
+using MedComMailbox.MedCom;
+using MedComMailbox.MedCom.Identifiers;
+
+namespace MedComMailbox.Web.Configuration;
+
+/// <summary>The mailboxes this installation answers for (configuration section <c>Mailbox</c>).</summary>
+public sealed class MailboxOptions : IValidatableObject
+{
+    public const string Section = "Mailbox";
+
+    /// <summary>One entry per location number: GLN (13 digits with GS1 check digit), SOR id, display name.</summary>
+    [MinLength(1, ErrorMessage = "Mailbox:Mailboxes must list at least one mailbox (GLN, SorId, Name).")]
+    public List<MailboxEntry> Mailboxes { get; init; } = [];
+
+    /// <summary>Where the embedded default keeps its database and folders. Relative paths are relative to the working directory.</summary>
+    [Required]
+    public string DataDirectory { get; init; } = "data";
+
+    /// <summary>Largest accepted message body in bytes (default 20 MB).</summary>
+    [Range(1024, 512L * 1024 * 1024)]
+    public long MaxMessageBytes { get; init; } = 20L * 1024 * 1024;
+
+    public IReadOnlyList<MailboxIdentity> Identities => Mailboxes.Select(m => new MailboxIdentity(m.Gln, m.SorId, m.Name)).ToList();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        for (var i = 0; i < Mailboxes.Count; i++)
+        {
+            var m = Mailboxes[i];
+            var at = $"Mailbox:Mailboxes:{i}";
+            if (!MedComIdentifiers.IsValidGln(m.Gln))
+            {
+                yield return new ValidationResult($"{at}:Gln '{m.Gln}' is not a location number: 13 digits ending in the GS1 check digit.", [nameof(Mailboxes)]);
+            }
+
+            if (string.IsNullOrWhiteSpace(m.SorId) || !m.SorId.All(char.IsAsciiDigit))
+            {
+                yield return new ValidationResult($"{at}:SorId is missing or not a SOR id (digits only).", [nameof(Mailboxes)]);
+            }
+
+            if (string.IsNullOrWhiteSpace(m.Name))
+            {
+                yield return new ValidationResult($"{at}:Name is missing: senders and letters show it.", [nameof(Mailboxes)]);
+            }
+        }
+
+        foreach (var duplicate in Mailboxes.GroupBy(m => m.Gln).Where(g => g.Count() > 1))
+        {
+            yield return new ValidationResult($"Mailbox:Mailboxes lists the location number {duplicate.Key} more than once.", [nameof(Mailboxes)]);
+        }
+    }
+}
+
+public sealed class MailboxEntry
+{
+    public string Gln { get; init; } = "";
+    public string SorId { get; init; } = "";
+    public string Name { get; init; } = "";
+}

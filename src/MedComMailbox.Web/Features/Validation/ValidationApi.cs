@@ -1,0 +1,54 @@
+using MedComMailbox.MedCom;
+using MedComMailbox.Web.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace MedComMailbox.Web.Features.Validation;
+
+/// <summary>
+/// <c>POST /api/validate</c>: the receiver's verdict on a message without storing it, for integrators testing
+/// what they send. Answers with the stable error codes and the texts an acknowledgement would carry; never
+/// echoes patient data. 200 when the message would be accepted, 422 when it would be rejected.
+/// </summary>
+public static class ValidationApi
+{
+    public static IEndpointRouteBuilder MapValidationApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/validate", Validate).DisableAntiforgery();
+        return app;
+    }
+
+    private static async Task<IResult> Validate(HttpRequest request, IOptions<MailboxOptions> options, IInboundMessageReader reader, CancellationToken cancellationToken)
+    {
+        var limit = options.Value.MaxMessageBytes;
+        if (request.ContentLength > limit)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Message too large", detail: $"The body is larger than the configured limit of {limit} bytes.");
+        }
+
+        using var buffer = new MemoryStream();
+        var read = new byte[81920];
+        int n;
+        while ((n = await request.Body.ReadAsync(read, cancellationToken)) > 0)
+        {
+            if (buffer.Length + n > limit)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Message too large", detail: $"The body is larger than the configured limit of {limit} bytes.");
+            }
+
+            buffer.Write(read, 0, n);
+        }
+
+        var result = reader.Read(buffer.ToArray(), request.ContentType);
+        var verdict = new
+        {
+            valid = result.IsValid,
+            kind = result.Summary.Kind.ToString(),
+            syntax = result.Summary.Syntax.ToString(),
+            messageId = result.Summary.MessageId,
+            issues = result.Issues.Select(i => new { code = i.Code, severity = i.Severity.ToString(), textDa = i.TextDa, textEn = i.TextEn, location = i.Location }),
+        };
+
+        // 422 for a message the receiver would reject, so `medcom send` exits 1 on it as it will on the intake.
+        return result.IsValid ? Results.Ok(verdict) : Results.UnprocessableEntity(verdict);
+    }
+}

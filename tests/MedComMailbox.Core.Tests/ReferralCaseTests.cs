@@ -1,0 +1,198 @@
+using MedComMailbox.Core.Calendar;
+using MedComMailbox.Core.Committee;
+using MedComMailbox.Core.Consent;
+using MedComMailbox.Core.Letters;
+using MedComMailbox.Core.People;
+using MedComMailbox.Core.Referrals;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MedComMailbox.Core.Tests;
+
+public sealed class ReferralCaseTests
+{
+    private const string Mother = "0101801234";
+    private const string Father = "0202791235";
+    private static readonly CprNumber Child14 = CprNumber.Parse("0101124123");
+    private static readonly CprNumber Child15 = CprNumber.Parse("0101104123");
+
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 16, 9, 0, 0, TimeSpan.FromHours(1)));
+    private readonly AgendaPlanner _planner = new(CommitteeSchedule.Default, new WorkingDayCalendar());
+
+    private static CaseParty Holder(string cpr, bool isProtected = false) => new(cpr, PartyRole.CustodyHolder, isProtected);
+
+    private (ReferralCase Case, IReadOnlyList<CaseEffect> Effects) Open(CprNumber child, params string[] holders) =>
+        ReferralCase.Open(Guid.NewGuid(), child, holders.Select(h => Holder(h)).ToList(), ConsentPolicy.Default, _clock.GetUtcNow());
+
+    [Fact]
+    public void Opening_sends_gp_receipt_consent_requests_and_schedules_the_reminder()
+    {
+        var (_, effects) = Open(Child14, Mother, Father);
+
+        Assert.Equal(
+            [
+                new SendGpMessage(LetterKind.GpReceipt),
+                new SendDigitalPost(LetterKind.ConsentRequest, Mother),
+                new SendDigitalPost(LetterKind.ConsentRequest, Father),
+                new ScheduleDeadline(DeadlineKind.ConsentReminder, _clock.GetUtcNow().AddDays(14)),
+            ],
+            effects);
+    }
+
+    [Fact]
+    public void A_child_of_fifteen_is_asked_too()
+    {
+        var (@case, effects) = Open(Child15, Mother);
+
+        Assert.Contains(new SendDigitalPost(LetterKind.ConsentRequest, Child15.Value), effects);
+        Assert.Contains(@case.Parties, p => p.Role == PartyRole.Child);
+    }
+
+    [Fact]
+    public void No_custody_holder_is_flagged()
+    {
+        var (_, effects) = Open(Child14);
+
+        Assert.Contains(effects, e => e is FlagForOperator);
+    }
+
+    [Fact]
+    public void Full_path_consent_custody_agenda_decision()
+    {
+        var (@case, _) = Open(Child14, Mother, Father);
+        _clock.Advance(TimeSpan.FromHours(3));
+
+        Assert.Empty(@case.RecordConsent(Mother, ConsentAnswer.Given, _clock.GetUtcNow()));
+        Assert.Equal([new RecheckCustody()], @case.RecordConsent(Father, ConsentAnswer.Given, _clock.GetUtcNow()));
+
+        var placed = @case.CustodyRechecked([Holder(Mother), Holder(Father)], _planner, _clock.GetUtcNow());
+        var agenda = Assert.Single(placed.OfType<PlacedOnAgenda>());
+        Assert.True(agenda.Placement.WithinDeadline);
+        Assert.Equal(CaseState.OnAgenda, @case.State);
+
+        var decision = new CommitteeDecision("Forløb hos PPR", "PPR", "Kort referat", agenda.Placement.Meeting.AddHours(1));
+        var letters = @case.RecordDecision(decision);
+
+        Assert.Equal(
+            [new SendGpMessage(LetterKind.Decision), new SendDigitalPost(LetterKind.Decision, Mother), new SendDigitalPost(LetterKind.Decision, Father)],
+            letters);
+        Assert.Equal(CaseState.Decided, @case.State);
+        Assert.Empty(@case.RecordDecision(decision));
+    }
+
+    [Fact]
+    public void No_answer_gives_one_reminder_then_closes_and_tells_the_gp()
+    {
+        var (@case, _) = Open(Child14, Mother, Father);
+        @case.RecordConsent(Mother, ConsentAnswer.Given, _clock.GetUtcNow());
+
+        _clock.Advance(TimeSpan.FromDays(14) + TimeSpan.FromMinutes(1));
+        var reminder = @case.DeadlineReached(DeadlineKind.ConsentReminder, _clock.GetUtcNow());
+        Assert.Equal([new SendDigitalPost(LetterKind.ConsentReminder, Father), new ScheduleDeadline(DeadlineKind.ConsentLapse, _clock.GetUtcNow().AddDays(7).AddMinutes(-1))], reminder);
+        Assert.Empty(@case.DeadlineReached(DeadlineKind.ConsentReminder, _clock.GetUtcNow()));
+
+        _clock.Advance(TimeSpan.FromDays(7));
+        var closing = @case.DeadlineReached(DeadlineKind.ConsentLapse, _clock.GetUtcNow());
+
+        Assert.Equal(CaseState.ClosedNoConsent, @case.State);
+        Assert.Contains(new SendGpMessage(LetterKind.ClosedNoConsent), closing);
+        Assert.Contains(new SendDigitalPost(LetterKind.ClosedNoConsent, Mother), closing);
+        Assert.Empty(@case.DeadlineReached(DeadlineKind.ConsentLapse, _clock.GetUtcNow()));
+    }
+
+    [Fact]
+    public void Withdrawal_on_the_agenda_removes_the_case_at_once()
+    {
+        var (@case, _) = Open(Child14, Mother);
+        @case.RecordConsent(Mother, ConsentAnswer.Given, _clock.GetUtcNow());
+        @case.CustodyRechecked([Holder(Mother)], _planner, _clock.GetUtcNow());
+
+        var effects = @case.RecordConsent(Mother, ConsentAnswer.Withdrawn, _clock.GetUtcNow().AddDays(1));
+
+        Assert.Equal(CaseState.Stopped, @case.State);
+        Assert.IsType<RemovedFromAgenda>(effects[0]);
+        Assert.Empty(@case.RecordDecision(new CommitteeDecision("x", "y", "z", _clock.GetUtcNow().AddDays(2))));
+    }
+
+    [Fact]
+    public void Custody_change_while_consent_pending_asks_the_new_holder()
+    {
+        const string NewHolder = "0303701236";
+        var (@case, _) = Open(Child14, Mother, Father);
+        @case.RecordConsent(Mother, ConsentAnswer.Given, _clock.GetUtcNow());
+        @case.RecordConsent(Father, ConsentAnswer.Given, _clock.GetUtcNow());
+
+        var effects = @case.CustodyRechecked([Holder(Mother), Holder(NewHolder)], _planner, _clock.GetUtcNow());
+
+        Assert.Equal(CaseState.AwaitingConsent, @case.State);
+        Assert.Contains(new SendDigitalPost(LetterKind.ConsentRequest, NewHolder), effects);
+        Assert.DoesNotContain(@case.Parties, p => p.PartyId == Father);
+        Assert.False(@case.MayGoToCommittee(_clock.GetUtcNow()));
+    }
+
+    [Fact]
+    public void Custody_lost_by_one_holder_goes_straight_to_the_agenda_on_the_remaining_consent()
+    {
+        var (@case, _) = Open(Child14, Mother, Father);
+        @case.RecordConsent(Mother, ConsentAnswer.Given, _clock.GetUtcNow());
+        @case.RecordConsent(Father, ConsentAnswer.Given, _clock.GetUtcNow());
+
+        var effects = @case.CustodyRechecked([Holder(Mother)], _planner, _clock.GetUtcNow());
+
+        Assert.Equal(CaseState.OnAgenda, @case.State);
+        Assert.Contains(effects, e => e is FlagForOperator);
+    }
+
+    [Fact]
+    public void Consent_expiry_stops_an_open_case()
+    {
+        var (@case, _) = Open(Child14, Mother);
+        @case.RecordConsent(Mother, ConsentAnswer.Given, _clock.GetUtcNow());
+        var effects = @case.CustodyRechecked([Holder(Mother)], _planner, _clock.GetUtcNow());
+        var expiry = Assert.Single(effects.OfType<ScheduleDeadline>());
+
+        Assert.Empty(@case.DeadlineReached(DeadlineKind.ConsentExpiry, expiry.DueAt.AddDays(-1)));
+        Assert.NotEmpty(@case.DeadlineReached(DeadlineKind.ConsentExpiry, expiry.DueAt));
+        Assert.Equal(CaseState.Stopped, @case.State);
+    }
+
+    /// <summary>
+    /// Property: across random orders of answers, withdrawals, deadlines, custody re-checks and decisions, a case is never
+    /// placed on the agenda, nor decided, without complete, unexpired, unwithdrawn consent, and no letter kind goes twice to one party.
+    /// </summary>
+    [Fact]
+    public void Never_on_agenda_or_decided_without_valid_consent_whatever_the_order()
+    {
+        var random = new Random(4711);
+        for (var run = 0; run < 3000; run++)
+        {
+            var now = new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
+            var holders = new[] { Mother, Father }.Take(random.Next(1, 3)).ToArray();
+            var (@case, opening) = ReferralCase.Open(Guid.NewGuid(), random.Next(2) == 0 ? Child14 : Child15, holders.Select(h => Holder(h)).ToList(), ConsentPolicy.Default, now);
+            var sent = new List<CaseEffect>(opening);
+
+            for (var step = 0; step < 14; step++)
+            {
+                now += TimeSpan.FromHours(random.Next(1, 24 * 40));
+                var party = @case.Parties.Count == 0 ? Mother : @case.Parties[random.Next(@case.Parties.Count)].PartyId;
+                IReadOnlyList<CaseEffect> effects = random.Next(7) switch
+                {
+                    0 or 1 => @case.RecordConsent(party, ConsentAnswer.Given, now),
+                    2 => @case.RecordConsent(party, random.Next(2) == 0 ? ConsentAnswer.Withdrawn : ConsentAnswer.Refused, now),
+                    3 => @case.DeadlineReached((DeadlineKind)random.Next(3), now),
+                    4 => @case.CustodyRechecked(holders.Select(h => Holder(h)).ToList(), _planner, now),
+                    5 => @case.RecordDecision(new CommitteeDecision("o", "r", "s", now)),
+                    _ => @case.CustodyRechecked([Holder(Mother)], _planner, now),
+                };
+                sent.AddRange(effects);
+
+                if (effects.OfType<PlacedOnAgenda>().Any() || effects.OfType<SendGpMessage>().Any(e => e.Letter == LetterKind.Decision))
+                {
+                    Assert.True(@case.MayGoToCommittee(now), $"run {run} step {step}: committee without valid consent");
+                }
+            }
+
+            var letters = sent.OfType<SendDigitalPost>().Where(l => l.Letter is LetterKind.Decision or LetterKind.ClosedNoConsent or LetterKind.ConsentReminder).ToList();
+            Assert.Equal(letters.Count, letters.Distinct().Count());
+        }
+    }
+}
