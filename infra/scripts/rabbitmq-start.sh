@@ -19,12 +19,13 @@
 # delete) vhosts of their own through the management API.
 #
 # Environment:
-#   MEDCOM_RABBITMQ_MANAGEMENT=0    do not enable the management plugin (default 1; it adds well under a second)
+#   MEDCOM_RABBITMQ_MANAGEMENT=0    do not enable the management plugin (default 1; costs about a second, mostly when stopping)
 #   MEDCOM_RABBITMQ_START_TIMEOUT=N seconds to wait for the node (default 60; it usually takes about 5)
 #
 # Nodes started here whose starting process (normally test.sh) has gone away, e.g. after a kill -9 or
-# a cancelled CI job, are stopped by the next start. Exit code 0 only when the node answers AMQP with
-# the generated user; otherwise the node log goes to stderr and nothing is left running.
+# a cancelled CI job, are stopped by the next start. Exit code 0 only when the node is up (await_startup),
+# answers the AMQP 0-9-1 handshake and accepts the generated user; otherwise the node log goes to
+# stderr and nothing is left running.
 set -euo pipefail
 
 envfile="${1:?usage: rabbitmq-start.sh <envfile>}"
@@ -32,6 +33,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 tmp_root="${TMPDIR:-/tmp}"
 tmp_root="${tmp_root%/}"
 timeout_s="${MEDCOM_RABBITMQ_START_TIMEOUT:-60}"
+lockfile="$tmp_root/medcom-rabbitmq.lock"
 management="${MEDCOM_RABBITMQ_MANAGEMENT:-1}"
 vhost="medcom-test"
 user="medcom"
@@ -111,6 +113,23 @@ pick_ports() {
   echo "${picked[*]}"
 }
 
+# Runs "$@" holding a machine-wide lock (port picking, reaping), or without it where flock or the
+# lock file is not available (the lock only narrows races; ports are checked again before use).
+locked() {
+  if command -v flock >/dev/null 2>&1 && { : >>"$lockfile"; } 2>/dev/null; then
+    ( flock -w 30 9 || true; "$@" ) 9>>"$lockfile"
+  else
+    "$@"
+  fi
+}
+
+pick_and_record() {
+  local ports
+  ports="$(pick_ports "$1")" || return 1
+  echo "$ports" | tr ' ' '\n' >"$base/ports"
+  echo "$ports"
+}
+
 # Pids of every process that carries this node's tag in its environment (beam, epmd, helpers, CLI).
 tagged_pids() {
   grep -lzxF "MEDCOM_RABBITMQ_TAG=$1" /proc/[0-9]*/environ 2>/dev/null | sed -n 's#^/proc/\([0-9]*\)/environ$#\1#p' || true
@@ -123,7 +142,7 @@ reap_orphans() {
   for dir in "$tmp_root"/medcom-rabbitmq.*/; do
     dir="${dir%/}"
     file="$dir/node.env"
-    [ -f "$dir/.medcom-rabbitmq" ] && [ -O "$dir" ] || continue
+    if [ ! -f "$dir/.medcom-rabbitmq" ] || [ ! -O "$dir" ]; then continue; fi
     if [ ! -f "$file" ]; then
       # A start that died before writing anything; harmless unless it is old.
       if [ -n "$(find "$dir" -maxdepth 0 -mmin +10 2>/dev/null)" ]; then rm -rf "$dir"; fi
@@ -168,6 +187,19 @@ show_logs() {
   echo "-----" >&2
 }
 
+# Ends a failed attempt: 2 when a port was taken by someone else meanwhile (worth another try with
+# other ports), else 1 after printing the logs.
+fail_attempt() { # fail_attempt <message> [file with the failing command's output]
+  if [ "$try" -lt 3 ] && grep -qi "eaddrinuse\|address already in use" "$base"/log/*.log 2>/dev/null; then
+    say "$1; a port was taken meanwhile, trying again with other ports"
+    return 2
+  fi
+  say "$1"
+  if [ -n "${2:-}" ] && [ -s "$2" ]; then cat "$2" >&2; fi
+  show_logs
+  return 1
+}
+
 # Writes one shell assignment per line; values are quoted for bash's `source`.
 assign() { printf '%s=%q\n' "$1" "$2"; }
 
@@ -175,10 +207,11 @@ assign() { printf '%s=%q\n' "$1" "$2"; }
 amqp_answers() {
   local reply
   reply="$(
+    exec 2>/dev/null
     exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
     printf 'AMQP\000\000\011\001' >&3
     timeout 5 head -c 11 <&3 | od -An -tx1 | tr -d ' \n'
-  )" 2>/dev/null || return 1
+  )" || return 1
   # frame type 1 (method), channel 0, size, class 10 (connection), method 10 (start)
   [ "${reply:0:6}" = "010000" ] && [ "${reply:14:8}" = "000a000a" ]
 }
@@ -188,10 +221,11 @@ mgmt_status() {
   local port="$1" path="$2" auth line
   auth="$(printf '%s:%s' "$user" "$password" | base64 | tr -d '\n')"
   line="$(
+    exec 2>/dev/null
     exec 3<>"/dev/tcp/127.0.0.1/$port" || exit 1
     printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Basic %s\r\n\r\n' "$path" "$auth" >&3
     timeout 5 head -n 1 <&3
-  )" 2>/dev/null || return 1
+  )" || return 1
   line="${line#HTTP/* }"
   echo "${line%% *}"
 }
@@ -203,20 +237,14 @@ attempt() {
   base="$(mktemp -d "$tmp_root/medcom-rabbitmq.XXXXXX")" || { base=""; say "cannot create a directory in $tmp_root"; return 1; }
   touch "$base/.medcom-rabbitmq" && mkdir -p "$base/home" "$base/mnesia" "$base/log" || return 1
 
-  # Pick ports and record them under a lock, so parallel starts do not pick the same ones.
-  if command -v flock >/dev/null 2>&1; then
-    exec 9>"$tmp_root/medcom-rabbitmq.lock"
-    flock -w 30 9 || true
-  fi
+  # Pick ports and record them under the lock, so parallel starts do not pick the same ones.
   if [ "$management" = "1" ]; then
-    ports="$(pick_ports 4)" || return 1
+    ports="$(locked pick_and_record 4)" || return 1
     read -r amqp_port dist_port epmd_port mgmt_port <<<"$ports"
   else
-    ports="$(pick_ports 3)" || return 1
+    ports="$(locked pick_and_record 3)" || return 1
     read -r amqp_port dist_port epmd_port <<<"$ports"
   fi
-  echo "$ports" | tr ' ' '\n' >"$base/ports"
-  if command -v flock >/dev/null 2>&1; then flock -u 9; exec 9>&-; fi
 
   nodename="medcomtest-$$-$RANDOM@localhost"
   password="$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
@@ -328,11 +356,19 @@ attempt() {
   deadline=$(( $(now_ms) + 5000 ))
   until port_listening "$epmd_port"; do
     if ! kill -0 "$launcher" 2>/dev/null || [ "$(now_ms)" -gt "$deadline" ]; then
-      say "epmd did not start on port $epmd_port"
-      grep -qi "address already in use\|eaddrinuse" "$base/log/epmd.log" 2>/dev/null && return 2
-      return 1
+      fail_attempt "epmd did not start on port $epmd_port"
+      return $?
     fi
     sleep 0.05
+  done
+
+  # Someone took one of the ports since they were picked: try again right away with others.
+  for var in "$amqp_port" "$dist_port" $mgmt_port; do
+    if port_listening "$var"; then
+      if [ "$try" -lt 3 ]; then say "port $var was taken meanwhile, trying again with other ports"; return 2; fi
+      say "port $var was taken meanwhile"
+      return 1
+    fi
   done
 
   # The server: rabbitmq-server runs erl in the background and forwards TERM to it; setsid -w keeps
@@ -344,18 +380,15 @@ attempt() {
   deadline=$(( $(now_ms) + timeout_s * 1000 ))
   while :; do
     if ! kill -0 "$launcher" 2>/dev/null; then
-      say "the node exited during start-up after $(elapsed)"
-      show_logs
-      grep -qi "eaddrinuse" "$base/log/node.log" "$base/log/startup.log" 2>/dev/null && return 2
-      return 1
+      fail_attempt "the node exited during start-up after $(elapsed)"
+      return $?
     fi
     if port_listening "$amqp_port" && { [ -z "$mgmt_port" ] || port_listening "$mgmt_port"; }; then
       break
     fi
     if [ "$(now_ms)" -gt "$deadline" ]; then
-      say "the node did not open its ports within ${timeout_s}s"
-      show_logs
-      return 1
+      fail_attempt "the node did not open its ports within ${timeout_s}s"
+      return $?
     fi
     sleep 0.2
   done
@@ -364,29 +397,23 @@ attempt() {
   remaining=$(( (deadline - $(now_ms)) / 1000 ))
   [ "$remaining" -ge 5 ] || remaining=5
   if ! timeout $((remaining + 10)) "$base/rabbitmqctl" await_startup --timeout "$remaining" </dev/null >"$base/log/await.log" 2>&1; then
-    say "rabbitmqctl await_startup failed after $(elapsed):"
-    cat "$base/log/await.log" >&2
-    show_logs
-    return 1
+    fail_attempt "rabbitmqctl await_startup failed after $(elapsed)" "$base/log/await.log"
+    return $?
   fi
   if ! amqp_answers "$amqp_port"; then
-    say "port $amqp_port is open but does not answer the AMQP 0-9-1 handshake"
-    show_logs
-    return 1
+    fail_attempt "port $amqp_port is open but does not answer the AMQP 0-9-1 handshake"
+    return $?
   fi
   if [ -n "$mgmt_port" ]; then
     status="$(mgmt_status "$mgmt_port" "/api/vhosts/$vhost" || true)"
     if [ "$status" != "200" ]; then
-      say "management API answered '${status:-nothing}' for /api/vhosts/$vhost as $user (expected 200)"
-      show_logs
-      return 1
+      fail_attempt "management API answered '${status:-nothing}' for /api/vhosts/$vhost as $user (expected 200)"
+      return $?
     fi
   else
     if ! timeout 30 "$base/rabbitmqctl" authenticate_user "$user" "$password" </dev/null >"$base/log/auth.log" 2>&1; then
-      say "the generated user cannot log in:"
-      cat "$base/log/auth.log" >&2
-      show_logs
-      return 1
+      fail_attempt "the generated user cannot log in" "$base/log/auth.log"
+      return $?
     fi
   fi
 
@@ -409,15 +436,7 @@ if [ -f "$envfile" ] && grep -q '^RABBITMQ_BASE_DIR=' "$envfile"; then
   bash "$here/rabbitmq-stop.sh" "$envfile" >/dev/null 2>&1 || true
 fi
 
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"$tmp_root/medcom-rabbitmq.lock"
-  flock -w 30 9 || true
-  reap_orphans
-  flock -u 9
-  exec 9>&-
-else
-  reap_orphans
-fi
+locked reap_orphans || true
 
 for try in 1 2 3; do
   set +e
@@ -426,11 +445,10 @@ for try in 1 2 3; do
   set -e
   [ "$rc" -eq 0 ] && break
   cleanup_attempt
-  if [ "$rc" -ne 2 ] || [ "$try" -eq 3 ]; then
+  if [ "$rc" -ne 2 ]; then
     say "could not start RabbitMQ (after $(elapsed))"
     exit 1
   fi
-  say "a port was taken meanwhile; trying again with other ports"
 done
 
 cp "$base/node.env" "$envfile.tmp.$$"

@@ -49,7 +49,6 @@ tagged_pids() {
     sed -n 's#^/proc/\([0-9]*\)/environ$#\1#p' | grep -vx -e "$$" -e "${BASHPID:-$$}" || true
 }
 comm_of() { cat "/proc/$1/comm" 2>/dev/null || true; }
-alive() { [ -n "$(tagged_pids)" ]; }
 
 now_ms() { local t; t="$(date +%s%N)"; echo $((t / 1000000)); }
 wait_gone() { # wait_gone <ms> <filter: beam|any>

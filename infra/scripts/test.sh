@@ -11,6 +11,7 @@
 #   MEDCOM_TEST_RABBITMQ=amqp:// use this broker instead of starting one
 #   MEDCOM_TEST_SQLSERVER=...    also run the SQL Server tests against this connection string
 #   MEDCOM_TEST_FILTER=...       passed to `dotnet test --filter`
+#   MEDCOM_RABBITMQ_MANAGEMENT=0 start the node without the management plugin (saves about a second)
 # What the tests get (set here when the script starts the node):
 #   MEDCOM_TEST_RABBITMQ=amqp://medcom:<password>@127.0.0.1:<port>/medcom-test
 #       the vhost exists; the user is an administrator with full permissions on it

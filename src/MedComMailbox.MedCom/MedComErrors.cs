@@ -90,7 +90,6 @@ public static class MedComErrors
 
     // Acknowledgement
     public static readonly MedComRule AckResponseMissing = new("ack-response-missing", E, AckCodes.DatatypeWrong, "Kvitteringen mangler response.identifier eller response.code", "The acknowledgement lacks response.identifier or response.code");
-    public static readonly MedComRule AckCodeUnknown = new("ack-code-unknown", E, AckCodes.ValueSetUnknown, "Kvitteringskoden skal være ok, transient-error eller fatal-error", "The acknowledgement code must be ok, transient-error or fatal-error");
     public static readonly MedComRule AckOutcomeMissing = new("ack-outcome-missing", E, AckCodes.DatatypeWrong, "En negativ kvittering skal have en OperationOutcome", "A negative acknowledgement must carry an OperationOutcome");
 
     // CPR

@@ -13,15 +13,25 @@ internal static class SendCommand
     public static Command Create(TextWriter output, TextWriter error, HttpMessageHandler? handler)
     {
         var file = new Argument<FileInfo>("file") { Description = "The message file to send." };
-        var to = new Option<Uri>("--to")
+        // A string, parsed below: System.CommandLine 2.0 has no Uri converter, and a bad address deserves a sentence, not a stack trace.
+        var to = new Option<string>("--to")
         {
             Description = "The mailbox's base address (e.g. http://localhost:5080) or its full intake URL.",
             Required = true,
         };
         var contentType = new Option<string?>("--content-type") { Description = "Override the detected content type." };
         var command = new Command("send", "Send a message file to a mailbox's HTTP intake.") { file, to, contentType };
-        command.SetAction((parseResult, ct) => RunAsync(
-            parseResult.GetValue(file)!, parseResult.GetValue(to)!, parseResult.GetValue(contentType), output, error, handler, ct));
+        command.SetAction((parseResult, ct) =>
+        {
+            var address = parseResult.GetValue(to);
+            if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
+                error.WriteLine($"--to must be an absolute http(s) address, e.g. http://localhost:5080 (got '{address}').");
+                return Task.FromResult(CliApp.ExitFailure);
+            }
+
+            return RunAsync(parseResult.GetValue(file)!, uri, parseResult.GetValue(contentType), output, error, handler, ct);
+        });
         return command;
     }
 

@@ -387,11 +387,8 @@ public static partial class MedComFhirValidator
             return;
         }
 
-        if (ack.Code is not ("ok" or "transient-error" or "fatal-error"))
-        {
-            issues.Add(MedComErrors.AckCodeUnknown.At("MessageHeader.response.code", ack.Code));
-        }
-        else if (ack.Code != "ok" && ack.Issues.Count == 0)
+        // response.code outside ok/transient-error/fatal-error (say a legacy AA) is already refused by the strict parse.
+        if (ack.Code != "ok" && ack.Issues.Count == 0)
         {
             issues.Add(MedComErrors.AckOutcomeMissing.At("MessageHeader.response.details"));
         }
