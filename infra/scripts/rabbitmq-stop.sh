@@ -71,9 +71,11 @@ if [ -n "$pids" ]; then
   for pid in $pids; do
     [ "$(comm_of "$pid")" = "beam.smp" ] && kill -TERM "$pid" 2>/dev/null
   done
+  how="gracefully"
   if ! wait_gone $((grace * 1000)) beam; then
-    # Usual with the management plugin: RabbitMQ 3.10 waits 5 s for its statistics collector.
-    say "node ${node:-?} still shutting down after ${grace}s; killing it (its data is discarded anyway)"
+    # Usual with the management plugin: RabbitMQ 3.10 waits 5 s for its statistics collector
+    # after everything that matters (listeners, message stores) has stopped.
+    how="killed after the ${grace}s grace period"
   fi
   # 2. everything of this node that is left (beam, launcher, helpers, epmd, a hung rabbitmqctl)
   for pid in $(tagged_pids); do
@@ -92,6 +94,6 @@ if [ -d "$base" ] && [ -f "$base/.medcom-rabbitmq" ]; then
   rm -rf "$base"
 fi
 if [ -n "$pids" ]; then
-  say "stopped ${node:-node} in $(( $(now_ms) - started )) ms"
+  say "stopped ${node:-node} in $(( $(now_ms) - started )) ms ($how)"
 fi
 exit 0
