@@ -34,11 +34,13 @@ public sealed partial class InboundReader(IReadOnlyCollection<MailboxIdentity>? 
 
     private InboundReadResult ReadBody(ReadOnlyMemory<byte> body, string? contentType, EnvelopeReadResult? envelope)
     {
-        var syntax = SyntaxOf(body.Span, contentType);
-        if (syntax == MedComSyntax.Unknown && envelope is null && _envelope.CanUnwrap(body.Span))
+        // The envelope is asked first: a root-name sniff can be fooled by a comment that mentions another root.
+        if (envelope is null && !IsDeclaredFhir(contentType) && _envelope.CanUnwrap(body.Span))
         {
             return ReadEnvelope(body);
         }
+
+        var syntax = SyntaxOf(body.Span, contentType);
 
         var result = syntax switch
         {
@@ -122,6 +124,9 @@ public sealed partial class InboundReader(IReadOnlyCollection<MailboxIdentity>? 
             SentAt = message.Timestamp,
         };
     }
+
+    private static bool IsDeclaredFhir(string? contentType) =>
+        contentType?.Split(';')[0].Trim().ToLowerInvariant() is ContentSniffer.FhirJson or ContentSniffer.FhirXml or "application/json";
 
     private static MedComSyntax SyntaxOf(ReadOnlySpan<byte> body, string? contentType)
     {

@@ -68,16 +68,8 @@ public static class FhirCodec
 
     public static string ToXml(Resource resource, bool pretty = true) => resource.ToXml(pretty);
 
-    /// <summary>Reader settings for any XML from outside: no DTD, no resolver, bounded size.</summary>
-    public static XmlReaderSettings SecureXmlSettings() => new()
-    {
-        DtdProcessing = DtdProcessing.Prohibit,
-        XmlResolver = null,
-        MaxCharactersFromEntities = 0,
-        MaxCharactersInDocument = 64 * 1024 * 1024,
-        IgnoreProcessingInstructions = true,
-        CloseInput = false,
-    };
+    /// <summary>Reader settings for any XML from outside: no DTD, no resolver, bounded size and depth (see <see cref="OioXml.SafeXml"/>).</summary>
+    public static XmlReaderSettings SecureXmlSettings() => OioXml.SafeXml.CreateReaderSettings();
 
     private static FhirParseResult Classify(Resource? resource, IEnumerable<CodedException>? errors)
     {

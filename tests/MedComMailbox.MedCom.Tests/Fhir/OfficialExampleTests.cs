@@ -98,6 +98,17 @@ public sealed class OfficialExampleTests
     }
 
     [SkippableFact]
+    public void An_envelope_whose_leading_comment_mentions_emessage_is_still_unwrapped()
+    {
+        Skip.If(RepoPaths.SharedMedCom is null, RepoPaths.SharedMissing);
+        var body = File.ReadAllBytes(Path.Combine(RepoPaths.SharedMedCom!, "vans", "vansenvelope-1.0.4-example-EXCERPT.xml"));
+
+        var result = new InboundReader().Read(body, "application/xml");
+
+        Assert.Equal("068dadff-12bb-406d-8c86-083974dc0180", result.Summary.EnvelopeId);
+    }
+
+    [SkippableFact]
     public void Replacement_cpr_is_recognised()
     {
         Skip.If(RepoPaths.SharedMedCom is null, RepoPaths.SharedMissing);
