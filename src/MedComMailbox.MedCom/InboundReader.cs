@@ -35,13 +35,12 @@ public sealed partial class InboundReader(IReadOnlyCollection<MailboxIdentity>? 
     private InboundReadResult ReadBody(ReadOnlyMemory<byte> body, string? contentType, EnvelopeReadResult? envelope)
     {
         // The envelope is asked first: a root-name sniff can be fooled by a comment that mentions another root.
-        if (envelope is null && !IsDeclaredFhir(contentType) && _envelope.CanUnwrap(body.Span))
+        if (envelope is null && DeclaredSyntax(contentType) == MedComSyntax.Unknown && _envelope.CanUnwrap(body.Span))
         {
             return ReadEnvelope(body);
         }
 
         var syntax = SyntaxOf(body.Span, contentType);
-
         var result = syntax switch
         {
             MedComSyntax.FhirJson => ReadFhir(body, FhirCodec.ParseJson(body.Span), syntax),
@@ -125,18 +124,17 @@ public sealed partial class InboundReader(IReadOnlyCollection<MailboxIdentity>? 
         };
     }
 
-    private static bool IsDeclaredFhir(string? contentType) =>
-        contentType?.Split(';')[0].Trim().ToLowerInvariant() is ContentSniffer.FhirJson or ContentSniffer.FhirXml or "application/json";
+    /// <summary>The FHIR syntax a content type names; Unknown for plain XML or none (those are sniffed).</summary>
+    private static MedComSyntax DeclaredSyntax(string? contentType) => contentType?.Split(';')[0].Trim().ToLowerInvariant() switch
+    {
+        ContentSniffer.FhirJson or "application/json" => MedComSyntax.FhirJson,
+        ContentSniffer.FhirXml => MedComSyntax.FhirXml,
+        _ => MedComSyntax.Unknown,
+    };
 
     private static MedComSyntax SyntaxOf(ReadOnlySpan<byte> body, string? contentType)
     {
-        var media = contentType?.Split(';')[0].Trim().ToLowerInvariant();
-        var declared = media switch
-        {
-            ContentSniffer.FhirJson or "application/json" => MedComSyntax.FhirJson,
-            ContentSniffer.FhirXml => MedComSyntax.FhirXml,
-            _ => MedComSyntax.Unknown,
-        };
+        var declared = DeclaredSyntax(contentType);
         if (declared != MedComSyntax.Unknown)
         {
             return declared;
