@@ -92,6 +92,9 @@ public static class MedComErrors
     public static readonly MedComRule AckResponseMissing = new("ack-response-missing", E, AckCodes.DatatypeWrong, "Kvitteringen mangler response.identifier eller response.code", "The acknowledgement lacks response.identifier or response.code");
     public static readonly MedComRule AckOutcomeMissing = new("ack-outcome-missing", E, AckCodes.DatatypeWrong, "En negativ kvittering skal have en OperationOutcome", "A negative acknowledgement must carry an OperationOutcome");
 
+    // Intake (decided against what is already stored, so no single sample file can show them)
+    public static readonly MedComRule BundleIdReused = new("bundle-id-reused", E, AckCodes.DatatypeWrong, "Bundle.id er allerede brugt af en anden besked (nyt MessageHeader.id)", "Bundle.id was already used by another message (new MessageHeader.id)");
+
     // CPR
     public static readonly MedComRule CprInvalid = new("cpr-invalid", E, AckCodes.DatatypeWrong, "CPR-nummeret er ugyldigt (10 cifre med gyldig fødselsdato)", "The CPR number is invalid (10 digits with a valid birth date)");
 

@@ -1,12 +1,17 @@
-using MedComMailbox.MedCom;
-using MedComMailbox.Web.Configuration;
+using MedComMailbox.Infrastructure.Bus;
+using MedComMailbox.Infrastructure.Configuration;
+using MedComMailbox.Infrastructure.Hosting;
+using MedComMailbox.Web.Features.Intake;
 using MedComMailbox.Web.Features.Validation;
+using MedComMailbox.Workflow;
 using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddMailboxSettingsFile();
 
-builder.Services.AddOptions<MailboxOptions>().BindConfiguration(MailboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-builder.Services.AddSingleton<IInboundMessageReader>(sp => new InboundReader(sp.GetRequiredService<IOptions<MailboxOptions>>().Value.Identities));
+builder.Services.AddMailboxCore();
+builder.Services.AddInboundFolder();
+builder.Services.AddMailboxBus(builder.Configuration, bus => bus.AddWorkflowConsumers());
 builder.Services.AddProblemDetails();
 builder.Services.AddHealthChecks();
 
@@ -17,11 +22,12 @@ app.UseStatusCodePages();
 app.MapHealthChecks("/health/live");
 app.MapHealthChecks("/health/ready");
 app.MapValidationApi();
+app.MapIntakeApi();
 app.MapGet("/", (IOptions<MailboxOptions> options) => Results.Ok(new
 {
     service = "MedComMailbox",
     mailboxes = options.Value.Mailboxes.Select(m => new { m.Gln, m.SorId, m.Name }),
-    endpoints = new[] { "POST /api/validate", "GET /health/live", "GET /health/ready" },
+    endpoints = new[] { "POST /api/intake", "GET /api/messages/{id}", "POST /api/validate", "GET /health/live", "GET /health/ready" },
 }));
 
 app.Run();

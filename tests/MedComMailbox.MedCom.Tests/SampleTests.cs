@@ -16,7 +16,7 @@ public sealed class SampleTests
     ];
 
     /// <summary>Rules no single file can break: they need a transport, or state across messages.</summary>
-    private static readonly HashSet<string> NotFileRules = [MedComErrors.WhitespaceTrimmed.Code, MedComErrors.PayloadProvenanceMismatch.Code];
+    private static readonly HashSet<string> NotFileRules = [MedComErrors.WhitespaceTrimmed.Code, MedComErrors.PayloadProvenanceMismatch.Code, MedComErrors.BundleIdReused.Code];
 
     /// <summary>
     /// Inbound samples are read as our mailbox reads them. Samples we send (sender is one of ours) are read as

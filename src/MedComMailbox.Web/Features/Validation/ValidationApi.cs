@@ -1,5 +1,6 @@
 using MedComMailbox.MedCom;
-using MedComMailbox.Web.Configuration;
+using MedComMailbox.Infrastructure.Configuration;
+using MedComMailbox.Web.Http;
 using Microsoft.Extensions.Options;
 
 namespace MedComMailbox.Web.Features.Validation;
@@ -20,25 +21,12 @@ public static class ValidationApi
     private static async Task<IResult> Validate(HttpRequest request, IOptions<MailboxOptions> options, IInboundMessageReader reader, CancellationToken cancellationToken)
     {
         var limit = options.Value.MaxMessageBytes;
-        if (request.ContentLength > limit)
+        if (await RequestBody.ReadLimitedAsync(request, limit, cancellationToken) is not { } body)
         {
-            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Message too large", detail: $"The body is larger than the configured limit of {limit} bytes.");
+            return RequestBody.TooLarge(limit);
         }
 
-        using var buffer = new MemoryStream();
-        var read = new byte[81920];
-        int n;
-        while ((n = await request.Body.ReadAsync(read, cancellationToken)) > 0)
-        {
-            if (buffer.Length + n > limit)
-            {
-                return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Message too large", detail: $"The body is larger than the configured limit of {limit} bytes.");
-            }
-
-            buffer.Write(read, 0, n);
-        }
-
-        var result = reader.Read(buffer.ToArray(), request.ContentType);
+        var result = reader.Read(body, request.ContentType);
         var verdict = new
         {
             valid = result.IsValid,

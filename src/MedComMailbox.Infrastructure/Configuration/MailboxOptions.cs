@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using MedComMailbox.MedCom;
 using MedComMailbox.MedCom.Identifiers;
 
-namespace MedComMailbox.Web.Configuration;
+namespace MedComMailbox.Infrastructure.Configuration;
 
 /// <summary>The mailboxes this installation answers for (configuration section <c>Mailbox</c>).</summary>
 public sealed class MailboxOptions : IValidatableObject
@@ -20,6 +20,12 @@ public sealed class MailboxOptions : IValidatableObject
     /// <summary>Largest accepted message body in bytes (default 20 MB).</summary>
     [Range(1024, 512L * 1024 * 1024)]
     public long MaxMessageBytes { get; init; } = 20L * 1024 * 1024;
+
+    /// <summary>A path from configuration: absolute as given, relative to the working directory otherwise.</summary>
+    public string ResolvePath(string path) => Path.GetFullPath(path);
+
+    /// <summary>The mailbox with this location number, or null.</summary>
+    public MailboxIdentity? Find(string? gln) => gln is null ? null : Identities.FirstOrDefault(m => m.Gln == gln);
 
     public IReadOnlyList<MailboxIdentity> Identities => Mailboxes.Select(m => new MailboxIdentity(m.Gln, m.SorId, m.Name)).ToList();
 

@@ -1,0 +1,45 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MedComMailbox.Infrastructure.Bus;
+
+/// <summary>The message bus (configuration section <c>Bus</c>).</summary>
+public sealed class BusOptions : IValidatableObject
+{
+    public const string Section = "Bus";
+
+    /// <summary><c>InMemory</c> (embedded default: consumers run in this process) or <c>RabbitMq</c> (production).</summary>
+    public BusTransport Transport { get; init; } = BusTransport.InMemory;
+
+    /// <summary>RabbitMQ: <c>amqp://user:password@host:5672/vhost</c>. Durable queues and publisher confirms are always on.</summary>
+    public Uri? RabbitMqUrl { get; init; }
+
+    /// <summary>Run the triage consumers in this process (default true). Set false on the web process when separate workers consume from RabbitMQ.</summary>
+    public bool RunConsumers { get; init; } = true;
+
+    /// <summary>How many messages one process handles at once per queue.</summary>
+    [Range(1, 256)]
+    public int ConcurrentMessageLimit { get; init; } = 8;
+
+    /// <summary>How long the dispatcher waits for the broker to confirm one publish before it tries again later.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan PublishTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Transport == BusTransport.RabbitMq && RabbitMqUrl is null)
+        {
+            yield return new ValidationResult("Bus:RabbitMqUrl is required when Bus:Transport is RabbitMq (amqp://user:password@host:5672/vhost).", [nameof(RabbitMqUrl)]);
+        }
+
+        if (RabbitMqUrl is { } url && url.Scheme is not ("amqp" or "amqps"))
+        {
+            yield return new ValidationResult("Bus:RabbitMqUrl must be an amqp:// or amqps:// URL.", [nameof(RabbitMqUrl)]);
+        }
+    }
+}
+
+public enum BusTransport
+{
+    InMemory,
+    RabbitMq,
+}

@@ -1,0 +1,109 @@
+using MedComMailbox.Infrastructure.Configuration;
+using MedComMailbox.Infrastructure.Intake;
+using MedComMailbox.Infrastructure.Outbound;
+using MedComMailbox.Infrastructure.Outbox;
+using MedComMailbox.Infrastructure.Storage;
+using MedComMailbox.Infrastructure.Vans;
+using MedComMailbox.MedCom;
+using MedComMailbox.MedCom.Envelopes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MedComMailbox.Infrastructure.Hosting;
+
+public static class MailboxServices
+{
+    /// <summary>
+    /// Storage (schema applied at start-up), the MedCom reader and answer builders, the VANS transport, the outbox
+    /// dispatcher and the acknowledgement watchdog: what both the web process and a worker need.
+    /// </summary>
+    public static IServiceCollection AddMailboxCore(this IServiceCollection services)
+    {
+        services.AddOptions<MailboxOptions>().BindConfiguration(MailboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<VansOptions>().BindConfiguration(VansOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+
+        // First hosted service: the schema is current before anything else starts.
+        services.AddHostedService<SchemaMigration>();
+        services.AddSingleton(sp => MailboxDatabase.From(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<IOptions<MailboxOptions>>().Value));
+        services.AddSingleton<MessageStore>();
+        services.AddSingleton<InboxStore>();
+
+        services.AddSingleton<IInboundMessageReader>(sp => new InboundReader(sp.GetRequiredService<IOptions<MailboxOptions>>().Value.Identities));
+        services.AddSingleton<IAcknowledgementFactory>(_ => new AcknowledgementFactory());
+        services.AddSingleton<IEnvelopeCodec, VansEnvelopeCodec>();
+
+        services.AddSingleton(sp =>
+        {
+            var mailbox = sp.GetRequiredService<IOptions<MailboxOptions>>().Value;
+            return VansPaths.From(sp.GetRequiredService<IOptions<VansOptions>>().Value, mailbox.ResolvePath(mailbox.DataDirectory));
+        });
+        services.AddHttpClient(VansTransport.HttpClientName).AddStandardResilienceHandler();
+        services.AddSingleton<IVansTransport, VansTransport>();
+
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<IntakeService>();
+        services.AddSingleton<OutboundMessages>();
+        services.AddHostedService<OutboxDispatcher>();
+        services.AddHostedService<AcknowledgementWatchdog>();
+        return services;
+    }
+
+    /// <summary>The VANS provider's drop folder, watched by the intake process.</summary>
+    public static IServiceCollection AddInboundFolder(this IServiceCollection services)
+    {
+        services.AddSingleton<InboundFolderWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<InboundFolderWatcher>());
+        return services;
+    }
+
+    private sealed class SchemaMigration(IOptions<StorageOptions> storage, MailboxDatabase database, ILogger<SchemaMigration> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (storage.Value.MigrateOnStart)
+            {
+                database.Migrate(logger);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
+
+public static class MailboxSettingsFile
+{
+    public const string Variable = "MEDCOMMAILBOX_SETTINGS";
+
+    /// <summary>
+    /// Adds the municipality's own settings file named by <c>MEDCOMMAILBOX_SETTINGS</c> (if set) on top of the
+    /// defaults, so the web process and the workers read one file and no code changes between municipalities.
+    /// Environment variables (Mailbox__Mailboxes__0__Gln …) still override it.
+    /// </summary>
+    public static Microsoft.Extensions.Configuration.IConfigurationManager AddMailboxSettingsFile(this Microsoft.Extensions.Configuration.IConfigurationManager configuration)
+    {
+        if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } path)
+        {
+            var sources = configuration.Sources;
+            var index = sources.ToList().FindIndex(s => s is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource);
+            var file = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path = Path.GetFullPath(path), Optional = false, ReloadOnChange = false };
+            file.ResolveFileProvider();
+            if (index >= 0)
+            {
+                sources.Insert(index, file);
+            }
+            else
+            {
+                sources.Add(file);
+            }
+        }
+
+        return configuration;
+    }
+}

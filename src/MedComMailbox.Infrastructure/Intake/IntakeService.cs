@@ -1,0 +1,289 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Security.Cryptography;
+using MedComMailbox.Contracts;
+using MedComMailbox.Infrastructure.Configuration;
+using MedComMailbox.Infrastructure.Outbox;
+using MedComMailbox.Infrastructure.Storage;
+using MedComMailbox.Infrastructure.Vans;
+using MedComMailbox.MedCom;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MedComMailbox.Infrastructure.Intake;
+
+public enum IntakeOutcome
+{
+    /// <summary>Stored, acknowledged (ok) and queued for the triage side.</summary>
+    Accepted,
+    /// <summary>Seen before: not stored or routed again; the first answer is sent again.</summary>
+    Duplicate,
+    /// <summary>Stored for inspection and answered with a negative acknowledgement where the sender could be identified.</summary>
+    Rejected,
+    /// <summary>Not stored because storage failed; the caller must keep the message and try again.</summary>
+    Unavailable,
+}
+
+/// <summary>What happened to one inbound body. Carries no patient data, so it can be shown to the sender.</summary>
+public sealed record IntakeResult(
+    IntakeOutcome Outcome,
+    Guid? MessageId,
+    MedComMessageKind Kind,
+    string? MedComMessageId,
+    string? AcknowledgementId,
+    string? AcknowledgementCode,
+    IReadOnlyList<MedComIssue> Issues)
+{
+    public bool Stored => Outcome != IntakeOutcome.Unavailable;
+}
+
+/// <summary>
+/// The edge where MedCom messages enter. One transaction stores the raw bytes, the parsed metadata, the thread, the
+/// acknowledgement to send and the bus event; only after the commit does the caller answer the sender or move the
+/// file, and only after the commit does the dispatcher send or publish anything. A crash at any point therefore
+/// leaves either nothing (the sender retries) or everything (the dispatcher resumes).
+/// </summary>
+public sealed partial class IntakeService(
+    IInboundMessageReader reader,
+    IAcknowledgementFactory acknowledgements,
+    IEnvelopeCodec envelopes,
+    MessageStore store,
+    IVansTransport transport,
+    OutboxSignal signal,
+    IOptions<MailboxOptions> mailboxOptions,
+    TimeProvider time,
+    ILogger<IntakeService> logger)
+{
+    private const int MaxTransientMemory = 10_000;
+    private readonly ConcurrentDictionary<string, byte> _transientSent = new(StringComparer.Ordinal);
+
+    public async Task<IntakeResult> ReceiveAsync(ReadOnlyMemory<byte> body, string? contentType, string channel, string? sourceName, CancellationToken cancellationToken)
+    {
+        var read = reader.Read(body, contentType);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var result = await StoreAsync(read, body, contentType, channel, sourceName, cancellationToken);
+                signal.Notify();
+                LogStored(logger, result.MessageId, result.Kind, result.Outcome, result.AcknowledgementCode, channel);
+                return result;
+            }
+            catch (Exception ex) when (attempt < 3 && store.Database.Dialect.IsUniqueViolation(ex))
+            {
+                // The same message arrived twice at the same moment; the next attempt sees the first as a duplicate.
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Only the exception type is logged: a driver's message can quote the parameters, i.e. patient data.
+                LogStorageFailed(logger, ex.GetType().FullName, channel);
+                await SendTransientErrorAsync(read, cancellationToken);
+                return new IntakeResult(IntakeOutcome.Unavailable, null, read.Summary.Kind, read.Summary.MessageId, null, null, read.Issues);
+            }
+        }
+    }
+
+    private async Task<IntakeResult> StoreAsync(InboundReadResult read, ReadOnlyMemory<byte> body, string? contentType, string channel, string? sourceName, CancellationToken cancellationToken)
+    {
+        var s = read.Summary;
+        var now = time.GetUtcNow();
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var us = Answerer(s);
+        var dedupeKey = DedupeKey(s);
+
+        await using var connection = await store.Database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        if (dedupeKey is not null && await store.FindByDedupeKeyAsync(connection, transaction, dedupeKey) is { } first)
+        {
+            var duplicate = await AnswerDuplicateAsync(connection, transaction, read, first, us, now);
+            await transaction.CommitAsync(cancellationToken);
+            return duplicate;
+        }
+
+        var issues = read.Issues.ToList();
+        if (s.Kind != MedComMessageKind.Acknowledgement && s.BundleId is not null &&
+            await store.BundleIdUsedByAnotherAsync(connection, transaction, s.BundleId, s.MessageId))
+        {
+            issues.Add(MedComErrors.BundleIdReused.At("Bundle.id"));
+        }
+
+        var valid = !issues.Any(i => i.IsBlocking);
+        var id = Guid.NewGuid();
+        var record = Record(id, read, body, contentType, channel, sourceName, nowMs, valid, issues, dedupeKey);
+        var answer = acknowledgements.CreateAcknowledgement(read, valid ? AcknowledgementOutcome.Ok : AcknowledgementOutcome.FatalError, issues, us, now);
+        record.AckCode = AnswerCode(answer);
+        record.AckMessageId = answer?.MessageId;
+
+        await store.PlaceInThreadAsync(connection, transaction, record);
+        await store.InsertAsync(connection, transaction, record);
+        await store.AdoptOrphansAsync(connection, transaction, record);
+        await QueueAnswerAsync(connection, transaction, record.Id, answer, us, s.SenderGln, now);
+
+        var key = record.Id;
+        if (!valid)
+        {
+            await store.PublishLaterAsync(connection, transaction, key, new MedComMessageRejected(id, record.MailboxGln, issues.Where(i => i.IsBlocking).Select(i => i.Code).Distinct().ToList(), now), nowMs);
+        }
+        else if (s.Kind is MedComMessageKind.Acknowledgement or MedComMessageKind.OioXmlReceipt)
+        {
+            var matched = s.AcknowledgedMessageId is { } original
+                ? await store.MatchAcknowledgementAsync(connection, transaction, original, s.AcknowledgementCode ?? "", s.MessageId ?? id.ToString(), nowMs)
+                : null;
+            await store.PublishLaterAsync(connection, transaction, key, new MedComAcknowledgementReceived(id, matched is null ? null : Guid.Parse(matched), s.AcknowledgementCode ?? "", now), nowMs);
+        }
+        else
+        {
+            await store.PublishLaterAsync(connection, transaction, key, new MedComMessageReceived(id, record.MailboxGln!, s.SenderGln, s.Kind.ToString(), s.Category, record.ThreadId, s.Activity, now), nowMs);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        _transientSent.TryRemove(s.MessageId ?? "", out _);
+        return new IntakeResult(valid ? IntakeOutcome.Accepted : IntakeOutcome.Rejected, id, s.Kind, s.MessageId, answer?.MessageId, record.AckCode, issues);
+    }
+
+    /// <summary>MedCom: a duplicate is not stored or shown again, and gets the same acknowledgement content as the first time.</summary>
+    private async Task<IntakeResult> AnswerDuplicateAsync(DbConnection connection, DbTransaction transaction, InboundReadResult read, MessageRecord first, MailboxIdentity us, DateTimeOffset now)
+    {
+        var firstIssues = (first.ErrorCodes ?? "")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(code => MedComErrors.Find(code)?.At())
+            .OfType<MedComIssue>()
+            .ToList();
+        var outcome = first.Status == MessageStatus.Rejected ? AcknowledgementOutcome.FatalError : AcknowledgementOutcome.Ok;
+        var answer = acknowledgements.CreateAcknowledgement(read, outcome, firstIssues, us, now);
+        await store.CountDuplicateAsync(connection, transaction, first.Id);
+        await QueueAnswerAsync(connection, transaction, first.Id, answer, us, read.Summary.SenderGln, now);
+        return new IntakeResult(IntakeOutcome.Duplicate, Guid.Parse(first.Id), read.Summary.Kind, read.Summary.MessageId, answer?.MessageId, AnswerCode(answer) ?? first.AckCode, firstIssues);
+    }
+
+    private async Task QueueAnswerAsync(DbConnection connection, DbTransaction transaction, string messageId, OutboundDocument? answer, MailboxIdentity us, string? senderGln, DateTimeOffset now)
+    {
+        if (answer is null || (answer.ReceiverGln ?? senderGln) is not { } to)
+        {
+            return;
+        }
+
+        var envelope = OutgoingEnvelope.Wrap(envelopes, answer, us.Gln, to, now);
+        var nowMs = now.ToUnixTimeMilliseconds();
+        await store.AddToOutboxAsync(connection, transaction, new OutboxRecord
+        {
+            MessageId = messageId,
+            Kind = OutboxKind.Deliver,
+            Type = answer.Kind.ToString(),
+            Payload = envelope.Bytes,
+            FileName = envelope.FileName,
+            CreatedAt = nowMs,
+            DueAt = nowMs,
+        });
+    }
+
+    /// <summary>
+    /// Storage failed: tell a FHIR sender it was our fault (transient-error) so it does not treat the silence as loss;
+    /// the ok follows once the message is stored on a later try. Sent directly, as the outbox is what failed.
+    /// </summary>
+    private async Task SendTransientErrorAsync(InboundReadResult read, CancellationToken cancellationToken)
+    {
+        var s = read.Summary;
+        if (s.Syntax is not (MedComSyntax.FhirJson or MedComSyntax.FhirXml) || s.MessageId is null || s.SenderGln is null)
+        {
+            return;
+        }
+
+        if (_transientSent.Count >= MaxTransientMemory)
+        {
+            _transientSent.Clear();
+        }
+
+        if (!_transientSent.TryAdd(s.MessageId, 0))
+        {
+            return;
+        }
+
+        try
+        {
+            var us = Answerer(s);
+            var now = time.GetUtcNow();
+            var issue = new MedComIssue("storage-unavailable", MedComIssueSeverity.Error, "Beskeden kunne ikke gemmes på grund af en teknisk fejl hos modtageren; den behandles senere", "The message could not be stored because of a technical fault at the receiver; it will be processed later");
+            if (acknowledgements.CreateAcknowledgement(read, AcknowledgementOutcome.TransientError, [issue], us, now) is { } answer)
+            {
+                var envelope = OutgoingEnvelope.Wrap(envelopes, answer, us.Gln, answer.ReceiverGln ?? s.SenderGln, now);
+                await transport.DeliverAsync(envelope.FileName, envelope.Bytes, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogTransientNotSent(logger, ex.GetType().FullName);
+        }
+    }
+
+    /// <summary>We answer as the mailbox the message was addressed to; a message for a stranger is answered by our first mailbox.</summary>
+    private MailboxIdentity Answerer(InboundMessageSummary s)
+    {
+        var options = mailboxOptions.Value;
+        return options.Find(s.ReceiverGln) ?? options.Identities[0];
+    }
+
+    /// <summary>FHIR: the MessageHeader id. OIOXML: sender, envelope and letter ids (a VANS resend keeps the OIOXML envelope id).</summary>
+    internal static string? DedupeKey(InboundMessageSummary s) => s.Syntax switch
+    {
+        MedComSyntax.FhirJson or MedComSyntax.FhirXml when s.MessageId is not null => $"fhir|{s.MessageId}",
+        MedComSyntax.OioXml when s.MessageId is not null && s.EnvelopeId is not null => $"oioxml|{s.SenderGln}|{s.EnvelopeId}|{s.MessageId}",
+        _ => null,
+    };
+
+    private static string? AnswerCode(OutboundDocument? answer) => answer switch
+    {
+        null => null,
+        { Kind: MedComMessageKind.Acknowledgement } => answer.DocumentName[(answer.DocumentName.IndexOf('#', StringComparison.Ordinal) + 1)..],
+        _ => answer.DocumentName == MedCom.OioXml.OioXmlCodes.NegativeReceiptDocumentName ? "negative" : "positive",
+    };
+
+    private MessageRecord Record(Guid id, InboundReadResult read, ReadOnlyMemory<byte> body, string? contentType, string channel, string? sourceName, long now, bool valid, IReadOnlyList<MedComIssue> issues, string? dedupeKey)
+    {
+        var s = read.Summary;
+        var raw = body.ToArray();
+        return new MessageRecord
+        {
+            Id = id.ToString(),
+            Direction = MessageDirection.In,
+            Status = valid ? MessageStatus.Accepted : MessageStatus.Rejected,
+            Channel = channel,
+            SourceName = sourceName,
+            ReceivedAt = now,
+            Kind = s.Kind.ToString(),
+            Syntax = s.Syntax.ToString(),
+            ContentType = contentType,
+            MailboxGln = mailboxOptions.Value.Find(s.ReceiverGln)?.Gln,
+            SenderGln = s.SenderGln,
+            SenderSor = s.SenderSor,
+            ReceiverGln = s.ReceiverGln,
+            ReceiverSor = s.ReceiverSor,
+            MessageId = s.MessageId,
+            BundleId = s.BundleId,
+            EnvelopeId = s.EnvelopeId,
+            DedupeKey = dedupeKey,
+            PatientCpr = s.PatientCpr,
+            Category = s.Category,
+            Topic = s.Topic,
+            Priority = s.Priority,
+            Activity = s.Activity,
+            CommunicationId = s.CommunicationId,
+            PredecessorRef = MessageStore.NormalisePredecessor(s.PredecessorReference),
+            AcknowledgedMessageId = s.AcknowledgedMessageId,
+            ErrorCodes = issues.Any(i => i.IsBlocking) ? string.Join(',', issues.Where(i => i.IsBlocking).Select(i => i.Code).Distinct()) : null,
+            SizeBytes = raw.LongLength,
+            RawSha256 = Convert.ToHexStringLower(SHA256.HashData(raw)),
+            Raw = raw,
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} ({Kind}) {Outcome}, answered {AcknowledgementCode}, via {Channel}")]
+    private static partial void LogStored(ILogger logger, Guid? messageId, MedComMessageKind kind, IntakeOutcome outcome, string? acknowledgementCode, string channel);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A message via {Channel} could not be stored ({ExceptionType}); the sender or the folder keeps it for a retry")]
+    private static partial void LogStorageFailed(ILogger logger, string? exceptionType, string channel);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The transient-error acknowledgement could not be delivered ({ExceptionType})")]
+    private static partial void LogTransientNotSent(ILogger logger, string? exceptionType);
+}

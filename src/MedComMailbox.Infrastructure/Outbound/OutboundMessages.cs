@@ -1,0 +1,169 @@
+using System.Security.Cryptography;
+using Dapper;
+using MedComMailbox.Contracts;
+using MedComMailbox.Infrastructure.Outbox;
+using MedComMailbox.Infrastructure.Storage;
+using MedComMailbox.Infrastructure.Vans;
+using MedComMailbox.MedCom;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MedComMailbox.Infrastructure.Outbound;
+
+/// <summary>
+/// Sends a MedCom message we wrote (a reply, a receipt letter to a GP): stores it in its thread, queues its
+/// envelope, and waits for the receiver's acknowledgement. Without one after <see cref="VansOptions.AcknowledgementTimeout"/>
+/// it is resent with a new envelope id, at most <see cref="VansOptions.MaxResends"/> times, then flagged.
+/// </summary>
+public sealed partial class OutboundMessages(
+    MessageStore store,
+    IEnvelopeCodec envelopes,
+    OutboxSignal signal,
+    IOptions<VansOptions> vans,
+    TimeProvider time,
+    ILogger<OutboundMessages> logger)
+{
+    private static readonly InboundReader Reader = new();
+
+    /// <summary>Stores and queues the document; returns our id of the stored message.</summary>
+    public async Task<Guid> SendAsync(OutboundDocument document, MailboxIdentity from, CancellationToken cancellationToken)
+    {
+        var receiver = document.ReceiverGln ?? throw new ArgumentException("The document names no receiver.", nameof(document));
+        // Read back as the receiver will, for the thread and routing facts; the builders made it valid.
+        var s = Reader.Read(document.Body, document.ContentType).Summary;
+        var now = time.GetUtcNow();
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var id = Guid.NewGuid();
+        var raw = document.Body.ToArray();
+        var record = new MessageRecord
+        {
+            Id = id.ToString(),
+            Direction = MessageDirection.Out,
+            Status = ExpectsAcknowledgement(document) ? MessageStatus.Sent : MessageStatus.Acknowledged,
+            Channel = MessageChannel.App,
+            ReceivedAt = nowMs,
+            Kind = document.Kind.ToString(),
+            Syntax = document.Syntax.ToString(),
+            ContentType = document.ContentType,
+            DocumentName = document.DocumentName,
+            MailboxGln = from.Gln,
+            SenderGln = from.Gln,
+            SenderSor = from.SorId,
+            ReceiverGln = receiver,
+            ReceiverSor = s.ReceiverSor,
+            MessageId = document.MessageId,
+            BundleId = s.BundleId,
+            PatientCpr = s.PatientCpr,
+            Category = s.Category,
+            Topic = s.Topic,
+            Priority = s.Priority,
+            Activity = s.Activity,
+            CommunicationId = s.CommunicationId,
+            PredecessorRef = MessageStore.NormalisePredecessor(s.PredecessorReference),
+            SendAttempts = 1,
+            LastSentAt = nowMs,
+            SizeBytes = raw.LongLength,
+            RawSha256 = Convert.ToHexStringLower(SHA256.HashData(raw)),
+            Raw = raw,
+        };
+
+        await using var connection = await store.Database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await store.PlaceInThreadAsync(connection, transaction, record);
+        var envelope = OutgoingEnvelope.Wrap(envelopes, document, from.Gln, receiver, now);
+        record.EnvelopeId = envelope.EnvelopeId;
+        await store.InsertAsync(connection, transaction, record);
+        await store.AdoptOrphansAsync(connection, transaction, record);
+        await QueueDeliveryAsync(connection, transaction, record.Id, document.Kind, envelope, nowMs);
+        await transaction.CommitAsync(cancellationToken);
+        signal.Notify();
+        LogSent(logger, id, document.Kind);
+        return id;
+    }
+
+    /// <summary>
+    /// Resends what is overdue and flags what has had its last resend. Called by <see cref="AcknowledgementWatchdog"/>;
+    /// returns (resent, flagged).
+    /// </summary>
+    public async Task<(int Resent, int Flagged)> ResendOverdueAsync(CancellationToken cancellationToken)
+    {
+        var options = vans.Value;
+        var now = time.GetUtcNow();
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var cutoff = now.Subtract(options.AcknowledgementTimeout).ToUnixTimeMilliseconds();
+        await using var connection = await store.Database.OpenAsync(cancellationToken);
+        var overdue = (await connection.QueryAsync<MessageRecord>(
+            """
+            SELECT id, kind, syntax, content_type, document_name, mailbox_gln, receiver_gln, message_id, send_attempts, raw
+            FROM messages
+            WHERE direction = 'out' AND status = 'sent' AND ack_code IS NULL AND last_sent_at <= @cutoff
+            ORDER BY last_sent_at
+            """,
+            new { cutoff })).AsList();
+
+        int resent = 0, flagged = 0;
+        foreach (var m in overdue)
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            if (m.SendAttempts > options.MaxResends)
+            {
+                var changed = await connection.ExecuteAsync("UPDATE messages SET status = 'flagged' WHERE id = @Id AND status = 'sent'", new { m.Id }, transaction);
+                if (changed == 1)
+                {
+                    await store.PublishLaterAsync(connection, transaction, m.Id, new OutboundMessageFlagged(Guid.Parse(m.Id), "no-acknowledgement", m.SendAttempts, now), nowMs);
+                    flagged++;
+                    LogFlagged(logger, Guid.Parse(m.Id), m.SendAttempts);
+                }
+            }
+            else
+            {
+                var document = new OutboundDocument(m.MessageId ?? m.Id, Enum.Parse<MedComMessageKind>(m.Kind), Enum.Parse<MedComSyntax>(m.Syntax), m.ContentType ?? "", m.Raw, m.DocumentName ?? "", m.ReceiverGln);
+                var envelope = OutgoingEnvelope.Wrap(envelopes, document, m.MailboxGln!, m.ReceiverGln!, now);
+                var changed = await connection.ExecuteAsync(
+                    "UPDATE messages SET send_attempts = send_attempts + 1, last_sent_at = @nowMs, envelope_id = @EnvelopeId WHERE id = @Id AND status = 'sent' AND send_attempts = @SendAttempts",
+                    new { nowMs, envelope.EnvelopeId, m.Id, m.SendAttempts },
+                    transaction);
+                if (changed == 1)
+                {
+                    await QueueDeliveryAsync(connection, transaction, m.Id, document.Kind, envelope, nowMs);
+                    resent++;
+                    LogResent(logger, Guid.Parse(m.Id), m.SendAttempts + 1);
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        if (resent + flagged > 0)
+        {
+            signal.Notify();
+        }
+
+        return (resent, flagged);
+    }
+
+    private Task QueueDeliveryAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string messageId, MedComMessageKind kind, OutgoingEnvelope envelope, long nowMs) =>
+        store.AddToOutboxAsync(connection, transaction, new OutboxRecord
+        {
+            MessageId = messageId,
+            Kind = OutboxKind.Deliver,
+            Type = kind.ToString(),
+            Payload = envelope.Bytes,
+            FileName = envelope.FileName,
+            CreatedAt = nowMs,
+            DueAt = nowMs,
+        });
+
+    // Acknowledgements and receipts are never acknowledged themselves.
+    private static bool ExpectsAcknowledgement(OutboundDocument document) =>
+        document.Kind is MedComMessageKind.CareCommunication or MedComMessageKind.OioXmlLetter;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} ({Kind}) queued for sending")]
+    private static partial void LogSent(ILogger logger, Guid messageId, MedComMessageKind kind);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} had no acknowledgement in time; sent again (attempt {Attempt}) with a new envelope id")]
+    private static partial void LogResent(ILogger logger, Guid messageId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} is still unacknowledged after {Attempts} sends; flagged for a person")]
+    private static partial void LogFlagged(ILogger logger, Guid messageId, int attempts);
+}

@@ -1,0 +1,193 @@
+using System.Text.Json;
+using Dapper;
+using MassTransit;
+using MedComMailbox.Contracts;
+using MedComMailbox.Infrastructure.Bus;
+using MedComMailbox.Infrastructure.Storage;
+using MedComMailbox.Infrastructure.Vans;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MedComMailbox.Infrastructure.Outbox;
+
+/// <summary>
+/// Sends what the intake committed: publishes bus events and delivers envelopes to the VANS provider, marking each
+/// row dispatched only afterwards. A crash between the two repeats the row on restart (at least once), which is
+/// why consumers are idempotent and a delivery overwrites the same file. Rows are claimed with a lease, so more
+/// than one process may run a dispatcher against the same database.
+/// </summary>
+public sealed partial class OutboxDispatcher(
+    MessageStore store,
+    IBus bus,
+    IVansTransport transport,
+    OutboxSignal signal,
+    IOptions<BusOptions> busOptions,
+    TimeProvider time,
+    ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    private static readonly Dictionary<string, Type> EventTypes = typeof(MedComMessageReceived).Assembly.GetExportedTypes()
+        .Where(t => t is { IsClass: true, IsAbstract: false })
+        .ToDictionary(t => t.FullName!, StringComparer.Ordinal);
+
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
+    private readonly string _instance = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await RecoverLostInMemoryEventsAsync(stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogLoopFailed(logger, ex.GetType().FullName);
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await DispatchBatchAsync(stoppingToken) > 0)
+                {
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The database itself failed: wait and try again; nothing is lost, the rows stay pending.
+                LogLoopFailed(logger, ex.GetType().FullName);
+            }
+
+            await signal.WaitAsync(Poll, stoppingToken);
+        }
+    }
+
+    /// <summary>Dispatches the rows due now. Returns how many were sent (for tests and the loop).</summary>
+    public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        List<long> due;
+        await using (var connection = await store.Database.OpenAsync(cancellationToken))
+        {
+            due = (await connection.QueryAsync<long>(
+                store.Database.Dialect.Limit(
+                    "SELECT id FROM outbox WHERE dispatched_at IS NULL AND due_at <= @now AND (locked_until IS NULL OR locked_until < @now) ORDER BY id",
+                    100),
+                new { now })).AsList();
+        }
+
+        var sent = 0;
+        foreach (var id in due)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (await ClaimAsync(id, cancellationToken) is { } row && await DispatchAsync(row, cancellationToken))
+            {
+                sent++;
+            }
+        }
+
+        return sent;
+    }
+
+    private async Task<OutboxRecord?> ClaimAsync(long id, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await store.Database.OpenAsync(cancellationToken);
+        var claimed = await connection.ExecuteAsync(
+            """
+            UPDATE outbox SET locked_by = @me, locked_until = @until
+            WHERE id = @id AND dispatched_at IS NULL AND (locked_until IS NULL OR locked_until < @now)
+            """,
+            new { me = _instance, until = now + (long)Lease.TotalMilliseconds, id, now });
+        return claimed == 1
+            ? await connection.QuerySingleAsync<OutboxRecord>("SELECT id, message_id, kind, type, payload, file_name, created_at, due_at, attempts, last_error, dispatched_at FROM outbox WHERE id = @id", new { id })
+            : null;
+    }
+
+    private async Task<bool> DispatchAsync(OutboxRecord row, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (row.Kind == OutboxKind.Publish)
+            {
+                await PublishAsync(row, cancellationToken);
+            }
+            else
+            {
+                await transport.DeliverAsync(row.FileName ?? $"{row.MessageId}-{row.Id}.xml", row.Payload, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            await FailAsync(row, ex, cancellationToken);
+            return false;
+        }
+
+        await using var connection = await store.Database.OpenAsync(CancellationToken.None);
+        await connection.ExecuteAsync(
+            "UPDATE outbox SET dispatched_at = @now, attempts = attempts + 1, locked_by = NULL, locked_until = NULL WHERE id = @id",
+            new { now = time.GetUtcNow().ToUnixTimeMilliseconds(), id = row.Id });
+        return true;
+    }
+
+    private async Task PublishAsync(OutboxRecord row, CancellationToken cancellationToken)
+    {
+        if (!EventTypes.TryGetValue(row.Type, out var type))
+        {
+            throw new InvalidOperationException($"Outbox row {row.Id} names an unknown event type.");
+        }
+
+        var message = JsonSerializer.Deserialize(row.Payload, type) ?? throw new InvalidOperationException($"Outbox row {row.Id} holds no event.");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(busOptions.Value.PublishTimeout);
+        // With RabbitMQ this returns once the broker has confirmed the message (publisher confirms).
+        await bus.Publish(message, type, timeout.Token);
+    }
+
+    private async Task FailAsync(OutboxRecord row, Exception ex, CancellationToken cancellationToken)
+    {
+        var attempts = row.Attempts + 1;
+        var delay = TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, Math.Min(attempts, 6)) / 2));
+        LogDispatchFailed(logger, row.Id, row.Kind, attempts, ex.GetType().FullName, delay.TotalSeconds);
+        await using var connection = await store.Database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            "UPDATE outbox SET attempts = @attempts, last_error = @error, due_at = @due, locked_by = NULL, locked_until = NULL WHERE id = @id",
+            new { attempts, error = ex.GetType().FullName, due = time.GetUtcNow().Add(delay).ToUnixTimeMilliseconds(), id = row.Id });
+    }
+
+    /// <summary>
+    /// The in-memory transport loses what it holds when the process dies. Events it had taken but no consumer had
+    /// recorded are therefore published again at start-up; the consumers' ledger makes the repeat harmless.
+    /// RabbitMQ keeps unacknowledged messages itself, so this runs only for the embedded default.
+    /// </summary>
+    private async Task RecoverLostInMemoryEventsAsync(CancellationToken cancellationToken)
+    {
+        if (busOptions.Value.Transport != BusTransport.InMemory || !busOptions.Value.RunConsumers)
+        {
+            return;
+        }
+
+        await using var connection = await store.Database.OpenAsync(cancellationToken);
+        var requeued = await connection.ExecuteAsync(
+            """
+            UPDATE outbox SET dispatched_at = NULL, due_at = @now
+            WHERE kind = 'publish' AND type = @type AND dispatched_at IS NOT NULL
+              AND message_id NOT IN (SELECT message_id FROM consumed)
+            """,
+            new { now = time.GetUtcNow().ToUnixTimeMilliseconds(), type = typeof(MedComMessageReceived).FullName });
+        if (requeued > 0)
+        {
+            LogRequeued(logger, requeued);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox row {OutboxId} ({Kind}) failed on attempt {Attempt} ({ExceptionType}); next try in {DelaySeconds} s")]
+    private static partial void LogDispatchFailed(ILogger logger, long outboxId, string kind, int attempt, string? exceptionType, double delaySeconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The outbox could not be read ({ExceptionType}); retrying")]
+    private static partial void LogLoopFailed(ILogger logger, string? exceptionType);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Count} events published before a restart but never consumed are published again")]
+    private static partial void LogRequeued(ILogger logger, int count);
+}

@@ -1,0 +1,102 @@
+using System.Data.Common;
+using System.Reflection;
+using DbUp;
+using DbUp.Builder;
+using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
+
+namespace MedComMailbox.Infrastructure.Storage;
+
+/// <summary>
+/// Everything that differs between SQLite and SQL Server, in one place: connections, the row limit, how a unique
+/// violation looks, and which numbered scripts apply. The SQL elsewhere is written once, in the common subset.
+/// </summary>
+public abstract class SqlDialect(string connectionString)
+{
+    protected string ConnectionString { get; } = connectionString;
+
+    public abstract StorageProvider Provider { get; }
+
+    /// <summary>Opens a connection ready for use (SQLite: with the durability pragmas set).</summary>
+    public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Appends a row limit to a query that ends in ORDER BY.</summary>
+    public abstract string Limit(string orderedQuery, int rows);
+
+    /// <summary>True when the exception is a primary-key or unique-index violation.</summary>
+    public abstract bool IsUniqueViolation(Exception exception);
+
+    /// <summary>DbUp, pointed at this dialect's scripts (Storage/Scripts/&lt;Provider&gt;/NNNN_name.sql).</summary>
+    public UpgradeEngineBuilder Migrations() =>
+        Deploy(DeployChanges.To)
+            .WithScriptsEmbeddedInAssembly(Assembly.GetExecutingAssembly(), name => name.Contains($".Storage.Scripts.{Provider}.", StringComparison.Ordinal))
+            .WithTransactionPerScript()
+            .LogToNowhere();
+
+    protected abstract UpgradeEngineBuilder Deploy(SupportedDatabases to);
+
+    public static SqlDialect Create(StorageProvider provider, string connectionString) => provider switch
+    {
+        StorageProvider.Sqlite => new SqliteDialect(connectionString),
+        StorageProvider.SqlServer => new SqlServerDialect(connectionString),
+        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Unknown storage provider."),
+    };
+}
+
+public sealed class SqliteDialect(string connectionString) : SqlDialect(connectionString)
+{
+    public override StorageProvider Provider => StorageProvider.Sqlite;
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var pragma = connection.CreateCommand();
+            // WAL lets readers work beside the one writer; synchronous=FULL makes a commit survive power loss, not
+            // only a process crash. Both matter because the acknowledgement goes out only after the commit.
+            pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public override string Limit(string orderedQuery, int rows) => $"{orderedQuery} LIMIT {rows}";
+
+    public override bool IsUniqueViolation(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: 19 } e && (e.SqliteExtendedErrorCode is 1555 or 2067);
+
+    protected override UpgradeEngineBuilder Deploy(SupportedDatabases to) => to.SqliteDatabase(ConnectionString);
+}
+
+public sealed class SqlServerDialect(string connectionString) : SqlDialect(connectionString)
+{
+    public override StorageProvider Provider => StorageProvider.SqlServer;
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqlConnection(ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public override string Limit(string orderedQuery, int rows) => $"{orderedQuery} OFFSET 0 ROWS FETCH NEXT {rows} ROWS ONLY";
+
+    public override bool IsUniqueViolation(Exception exception) => exception is SqlException { Number: 2627 or 2601 };
+
+    protected override UpgradeEngineBuilder Deploy(SupportedDatabases to) => to.SqlDatabase(ConnectionString);
+}

@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MedComMailbox.Infrastructure.Storage;
+
+/// <summary>Where messages are kept (configuration section <c>Storage</c>).</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    /// <summary><c>Sqlite</c> (embedded default: a file under Mailbox:DataDirectory) or <c>SqlServer</c> (production).</summary>
+    [Required]
+    public StorageProvider Provider { get; init; } = StorageProvider.Sqlite;
+
+    /// <summary>
+    /// The connection string. Optional for SQLite (default <c>Data Source=&lt;DataDirectory&gt;/mailbox.db</c>), required for SQL Server.
+    /// </summary>
+    public string? ConnectionString { get; init; }
+
+    /// <summary>Apply the numbered schema scripts at start-up (default true).</summary>
+    public bool MigrateOnStart { get; init; } = true;
+}
+
+public enum StorageProvider
+{
+    Sqlite,
+    SqlServer,
+}

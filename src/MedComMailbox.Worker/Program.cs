@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using MedComMailbox.Infrastructure.Bus;
+using MedComMailbox.Infrastructure.Hosting;
+using MedComMailbox.Workflow;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.Configuration.AddMailboxSettingsFile();
+
+var transport = builder.Configuration.GetValue<BusTransport?>($"{BusOptions.Section}:{nameof(BusOptions.Transport)}");
+if (transport != BusTransport.RabbitMq)
+{
+    // The in-memory bus cannot cross processes: a worker on it would wait for events that never come.
+    Console.Error.WriteLine("MedComMailbox.Worker needs Bus:Transport=RabbitMq and Bus:RabbitMqUrl; the embedded default runs the consumers inside the web process.");
+    return 2;
+}
+
+builder.Services.AddMailboxCore();
+builder.Services.AddMailboxBus(builder.Configuration, bus => bus.AddWorkflowConsumers());
+
+await builder.Build().RunAsync();
+return 0;
