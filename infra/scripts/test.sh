@@ -16,6 +16,7 @@
 #   MEDCOM_TEST_RABBITMQ=amqp://medcom:<password>@127.0.0.1:<port>/medcom-test
 #       the vhost exists; the user is an administrator with full permissions on it
 #   MEDCOM_TEST_RABBITMQ_MGMT=http://127.0.0.1:<port>/
+#   MEDCOM_TEST_RABBITMQCTL=<dir>/rabbitmqctl   (only for a node started here: the outage test stops and starts it)
 #       management API, same user and password (e.g. to create and delete a vhost per test)
 # Without RabbitMQ (not installed and not installable, outside CI) MEDCOM_TEST_RABBITMQ stays unset
 # and the RabbitMQ tests skip themselves; under CI=true that is an error instead.
@@ -122,6 +123,8 @@ if [ -z "${MEDCOM_TEST_RABBITMQ:-}" ]; then
       if [ -n "${RABBITMQ_MGMT_URL:-}" ]; then
         export MEDCOM_TEST_RABBITMQ_MGMT="${RABBITMQ_MGMT_URL}"
       fi
+      # The broker-outage test stops and starts this node's broker application with it.
+      export MEDCOM_TEST_RABBITMQCTL="${RABBITMQCTL}"
       echo "test.sh: RabbitMQ node ${RABBITMQ_NODENAME} started for the tests"
     else
       echo "test.sh: could not start RabbitMQ" >&2
