@@ -16,8 +16,8 @@
 #   MEDCOM_TEST_RABBITMQ=amqp://medcom:<password>@127.0.0.1:<port>/medcom-test
 #       the vhost exists; the user is an administrator with full permissions on it
 #   MEDCOM_TEST_RABBITMQ_MGMT=http://127.0.0.1:<port>/
-#   MEDCOM_TEST_RABBITMQCTL=<dir>/rabbitmqctl   (only for a node started here: the outage test stops and starts it)
 #       management API, same user and password (e.g. to create and delete a vhost per test)
+#   MEDCOM_TEST_RABBITMQCTL=<dir>/rabbitmqctl   (only for a node started here: the outage test stops and starts it)
 # Without RabbitMQ (not installed and not installable, outside CI) MEDCOM_TEST_RABBITMQ stays unset
 # and the RabbitMQ tests skip themselves; under CI=true that is an error instead.
 # The node's log is kept as artifacts/test-results/rabbitmq-<node>.log.
