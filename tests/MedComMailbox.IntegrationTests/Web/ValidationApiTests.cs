@@ -3,12 +3,12 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using MedComMailbox.MedCom;
 using MedComMailbox.MedCom.Fhir;
-using Microsoft.AspNetCore.Mvc.Testing;
+using MedComMailbox.IntegrationTests.Support;
 
 namespace MedComMailbox.IntegrationTests.Web;
 
 /// <summary>The web host on its default configuration: it starts, reports health, and gives the receiver's verdict.</summary>
-public sealed class ValidationApiTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+public sealed class ValidationApiTests(MailboxApp factory) : IClassFixture<MailboxApp>
 {
     private static byte[] Referral(string receiverGln) => System.Text.Encoding.UTF8.GetBytes(FhirCodec.ToJson(CareCommunicationBuilder.New(
         new NewCareCommunicationDraft(receiverGln, "1234561000016001", "Koordinationsudvalget", "0101141234", "Ida", "Eksempel", "regarding-referral", null, "routine",
