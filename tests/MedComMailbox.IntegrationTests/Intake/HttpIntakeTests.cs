@@ -9,7 +9,7 @@ namespace MedComMailbox.IntegrationTests.Intake;
 /// <summary>POST /api/intake on the embedded default: stored, acknowledged into the outbound folder, routed once.</summary>
 public sealed class HttpIntakeTests : IDisposable
 {
-    private readonly MailboxApp _app = new();
+    private readonly MailboxApp _app = new(null);
 
     public void Dispose() => _app.Dispose();
 

@@ -10,7 +10,7 @@ public sealed class LogPrivacyTests
     [Fact]
     public async Task No_cpr_number_name_or_message_text_is_logged()
     {
-        using var app = new MailboxApp();
+        using var app = new MailboxApp(null);
         string[] files =
         [
             "carecommunication/gp-referral-child.json", "carecommunication/gp-referral-child.json", "carecommunication/gp-referral-child.xml",

@@ -20,10 +20,6 @@ public class MailboxApp : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
 
-    public MailboxApp() : this(null, null)
-    {
-    }
-
     public MailboxApp(IDictionary<string, string?>? settings, Action<IServiceCollection>? services = null)
     {
         DataDirectory = Path.Combine(Path.GetTempPath(), "medcom-it-" + Guid.NewGuid().ToString("N")[..12]);
@@ -142,6 +138,9 @@ public class MailboxApp : WebApplicationFactory<Program>
             }
         }
     }
+
+    /// <summary>Same, as an xunit class fixture (fixtures need exactly one public constructor).</summary>
+    public sealed class Shared() : MailboxApp(null);
 
     private sealed class CapturingLoggerProvider(ConcurrentQueue<string> sink) : ILoggerProvider
     {

@@ -8,7 +8,7 @@ using MedComMailbox.IntegrationTests.Support;
 namespace MedComMailbox.IntegrationTests.Web;
 
 /// <summary>The web host on its default configuration: it starts, reports health, and gives the receiver's verdict.</summary>
-public sealed class ValidationApiTests(MailboxApp factory) : IClassFixture<MailboxApp>
+public sealed class ValidationApiTests(MailboxApp.Shared factory) : IClassFixture<MailboxApp.Shared>
 {
     private static byte[] Referral(string receiverGln) => System.Text.Encoding.UTF8.GetBytes(FhirCodec.ToJson(CareCommunicationBuilder.New(
         new NewCareCommunicationDraft(receiverGln, "1234561000016001", "Koordinationsudvalget", "0101141234", "Ida", "Eksempel", "regarding-referral", null, "routine",
