@@ -21,7 +21,7 @@ public sealed class BusOptions : IValidatableObject
     public int ConcurrentMessageLimit { get; init; } = 8;
 
     /// <summary>How long the dispatcher waits for the broker to confirm one publish before it tries again later.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
     public TimeSpan PublishTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -30,7 +30,12 @@ public sealed partial class OutboxDispatcher(
         .Where(t => t is { IsClass: true, IsAbstract: false })
         .ToDictionary(t => t.FullName!, StringComparer.Ordinal);
 
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    // A row claimed by a process that then died is free again after the lease: kept short, and every dispatch is
+    // cut off well inside it (publish: Bus:PublishTimeout, at most a minute; delivery: DeliveryTimeout).
+    private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(20);
+    private readonly TimeSpan _lease = busOptions.Value.PublishTimeout.Add(TimeSpan.FromSeconds(5)) > TimeSpan.FromSeconds(25)
+        ? busOptions.Value.PublishTimeout.Add(TimeSpan.FromSeconds(5))
+        : TimeSpan.FromSeconds(25);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
     private readonly string _instance = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
@@ -99,7 +104,7 @@ public sealed partial class OutboxDispatcher(
             UPDATE outbox SET locked_by = @me, locked_until = @until
             WHERE id = @id AND dispatched_at IS NULL AND (locked_until IS NULL OR locked_until < @now)
             """,
-            new { me = _instance, until = now + (long)Lease.TotalMilliseconds, id, now });
+            new { me = _instance, until = now + (long)_lease.TotalMilliseconds, id, now });
         return claimed == 1
             ? await connection.QuerySingleAsync<OutboxRecord>("SELECT id, message_id, kind, type, payload, file_name, created_at, due_at, attempts, last_error, dispatched_at FROM outbox WHERE id = @id", new { id })
             : null;
@@ -115,7 +120,9 @@ public sealed partial class OutboxDispatcher(
             }
             else
             {
-                await transport.DeliverAsync(row.FileName ?? $"{row.MessageId}-{row.Id}.xml", row.Payload, cancellationToken);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(DeliveryTimeout);
+                await transport.DeliverAsync(row.FileName ?? $"{row.MessageId}-{row.Id}.xml", row.Payload, timeout.Token);
             }
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -148,7 +155,7 @@ public sealed partial class OutboxDispatcher(
     private async Task FailAsync(OutboxRecord row, Exception ex, CancellationToken cancellationToken)
     {
         var attempts = row.Attempts + 1;
-        var delay = TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, Math.Min(attempts, 6)) / 2));
+        var delay = TimeSpan.FromSeconds(Math.Min(15, Math.Pow(2, Math.Min(attempts, 5)) / 2));
         LogDispatchFailed(logger, row.Id, row.Kind, attempts, ex.GetType().FullName, delay.TotalSeconds);
         await using var connection = await store.Database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(
