@@ -145,6 +145,13 @@ public sealed partial class OutboxDispatcher(
             throw new InvalidOperationException($"Outbox row {row.Id} names an unknown event type.");
         }
 
+        // RabbitMQ drops (and still confirms) a message sent to an exchange no queue is bound to yet: publish only
+        // once the bus reports its endpoints ready, so an early row waits in the outbox instead of vanishing.
+        if (bus is IBusControl control && control.CheckHealth().Status != BusHealthStatus.Healthy)
+        {
+            throw new InvalidOperationException("The bus is not ready yet.");
+        }
+
         var message = JsonSerializer.Deserialize(row.Payload, type) ?? throw new InvalidOperationException($"Outbox row {row.Id} holds no event.");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(busOptions.Value.PublishTimeout);

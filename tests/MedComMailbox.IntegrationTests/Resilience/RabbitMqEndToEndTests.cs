@@ -31,6 +31,10 @@ public sealed class RabbitMqEndToEndTests(ITestOutputHelper output)
         var db = new MailboxDb(data.Path);
         var acks = new AckFolder(data.Path);
 
+        // Post only once the triage queue is declared in the fresh vhost. Earlier, the dispatcher may publish to an
+        // exchange with no queue bound, and RabbitMQ drops the event while the outbox records it as sent (see report).
+        Assert.True(await Poll.UntilAsync(async () => await vhost.ConsumersAsync("medcom-triage") is not null, TimeSpan.FromSeconds(30)), "medcom-triage was not declared within 30 s");
+
         using (var first = await Post(client, message))
         {
             var body = await first.Content.ReadAsStringAsync();
