@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
-using System.Security.Cryptography;
 using MedComMailbox.Contracts;
 using MedComMailbox.Infrastructure.Configuration;
 using MedComMailbox.Infrastructure.Outbox;
@@ -242,40 +241,15 @@ public sealed partial class IntakeService(
     private MessageRecord Record(Guid id, InboundReadResult read, ReadOnlyMemory<byte> body, string? contentType, string channel, string? sourceName, long now, bool valid, IReadOnlyList<MedComIssue> issues, string? dedupeKey)
     {
         var s = read.Summary;
-        var raw = body.ToArray();
-        return new MessageRecord
-        {
-            Id = id.ToString(),
-            Direction = MessageDirection.In,
-            Status = valid ? MessageStatus.Accepted : MessageStatus.Rejected,
-            Channel = channel,
-            SourceName = sourceName,
-            ReceivedAt = now,
-            Kind = s.Kind.ToString(),
-            Syntax = s.Syntax.ToString(),
-            ContentType = contentType,
-            MailboxGln = mailboxOptions.Value.Find(s.ReceiverGln)?.Gln,
-            SenderGln = s.SenderGln,
-            SenderSor = s.SenderSor,
-            ReceiverGln = s.ReceiverGln,
-            ReceiverSor = s.ReceiverSor,
-            MessageId = s.MessageId,
-            BundleId = s.BundleId,
-            EnvelopeId = s.EnvelopeId,
-            DedupeKey = dedupeKey,
-            PatientCpr = s.PatientCpr,
-            Category = s.Category,
-            Topic = s.Topic,
-            Priority = s.Priority,
-            Activity = s.Activity,
-            CommunicationId = s.CommunicationId,
-            PredecessorRef = MessageStore.NormalisePredecessor(s.PredecessorReference),
-            AcknowledgedMessageId = s.AcknowledgedMessageId,
-            ErrorCodes = issues.Any(i => i.IsBlocking) ? string.Join(',', issues.Where(i => i.IsBlocking).Select(i => i.Code).Distinct()) : null,
-            SizeBytes = raw.LongLength,
-            RawSha256 = Convert.ToHexStringLower(SHA256.HashData(raw)),
-            Raw = raw,
-        };
+        var record = MessageRecord.Create(id, MessageDirection.In, s, body.ToArray(), now);
+        record.Status = valid ? MessageStatus.Accepted : MessageStatus.Rejected;
+        record.Channel = channel;
+        record.SourceName = sourceName;
+        record.ContentType = contentType;
+        record.MailboxGln = mailboxOptions.Value.Find(s.ReceiverGln)?.Gln;
+        record.DedupeKey = dedupeKey;
+        record.ErrorCodes = issues.Any(i => i.IsBlocking) ? string.Join(',', issues.Where(i => i.IsBlocking).Select(i => i.Code).Distinct()) : null;
+        return record;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} ({Kind}) {Outcome}, answered {AcknowledgementCode}, via {Channel}")]

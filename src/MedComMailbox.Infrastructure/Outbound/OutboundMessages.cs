@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Dapper;
 using MedComMailbox.Contracts;
 using MedComMailbox.Infrastructure.Outbox;
@@ -35,37 +34,21 @@ public sealed partial class OutboundMessages(
         var nowMs = now.ToUnixTimeMilliseconds();
         var id = Guid.NewGuid();
         var raw = document.Body.ToArray();
-        var record = new MessageRecord
-        {
-            Id = id.ToString(),
-            Direction = MessageDirection.Out,
-            Status = ExpectsAcknowledgement(document) ? MessageStatus.Sent : MessageStatus.Acknowledged,
-            Channel = MessageChannel.App,
-            ReceivedAt = nowMs,
-            Kind = document.Kind.ToString(),
-            Syntax = document.Syntax.ToString(),
-            ContentType = document.ContentType,
-            DocumentName = document.DocumentName,
-            MailboxGln = from.Gln,
-            SenderGln = from.Gln,
-            SenderSor = from.SorId,
-            ReceiverGln = receiver,
-            ReceiverSor = s.ReceiverSor,
-            MessageId = document.MessageId,
-            BundleId = s.BundleId,
-            PatientCpr = s.PatientCpr,
-            Category = s.Category,
-            Topic = s.Topic,
-            Priority = s.Priority,
-            Activity = s.Activity,
-            CommunicationId = s.CommunicationId,
-            PredecessorRef = MessageStore.NormalisePredecessor(s.PredecessorReference),
-            SendAttempts = 1,
-            LastSentAt = nowMs,
-            SizeBytes = raw.LongLength,
-            RawSha256 = Convert.ToHexStringLower(SHA256.HashData(raw)),
-            Raw = raw,
-        };
+        var record = MessageRecord.Create(id, MessageDirection.Out, s, raw, nowMs);
+        record.Status = ExpectsAcknowledgement(document) ? MessageStatus.Sent : MessageStatus.Acknowledged;
+        record.Channel = MessageChannel.App;
+        record.Kind = document.Kind.ToString();
+        record.Syntax = document.Syntax.ToString();
+        record.ContentType = document.ContentType;
+        record.DocumentName = document.DocumentName;
+        record.MailboxGln = from.Gln;
+        record.SenderGln = from.Gln;
+        record.SenderSor = from.SorId;
+        record.ReceiverGln = receiver;
+        record.MessageId = document.MessageId;
+        record.EnvelopeId = null;
+        record.SendAttempts = 1;
+        record.LastSentAt = nowMs;
 
         await using var connection = await store.Database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);

@@ -44,6 +44,34 @@ public sealed class MessageRecord
     public long SizeBytes { get; set; }
     public string RawSha256 { get; set; } = "";
     public byte[] Raw { get; set; } = [];
+
+    /// <summary>A row with what the message says about itself and its raw bytes; the caller adds status, channel and addressing.</summary>
+    public static MessageRecord Create(Guid id, string direction, MedCom.InboundMessageSummary s, byte[] raw, long now) => new()
+    {
+        Id = id.ToString(),
+        Direction = direction,
+        ReceivedAt = now,
+        Kind = s.Kind.ToString(),
+        Syntax = s.Syntax.ToString(),
+        SenderGln = s.SenderGln,
+        SenderSor = s.SenderSor,
+        ReceiverGln = s.ReceiverGln,
+        ReceiverSor = s.ReceiverSor,
+        MessageId = s.MessageId,
+        BundleId = s.BundleId,
+        EnvelopeId = s.EnvelopeId,
+        PatientCpr = s.PatientCpr,
+        Category = s.Category,
+        Topic = s.Topic,
+        Priority = s.Priority,
+        Activity = s.Activity,
+        CommunicationId = s.CommunicationId,
+        PredecessorRef = MessageStore.NormalisePredecessor(s.PredecessorReference),
+        AcknowledgedMessageId = s.AcknowledgedMessageId,
+        SizeBytes = raw.LongLength,
+        RawSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(raw)),
+        Raw = raw,
+    };
 }
 
 public static class MessageDirection
