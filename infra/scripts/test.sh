@@ -197,7 +197,30 @@ if ! summary="$(summary_from_trx)"; then
   summary="$(summary_from_console)"
 fi
 
+# The failed tests with the start of their messages, last, so that a CI log cut to its tail shows them.
+failures_from_trx() {
+  local f
+  compgen -G "$results/*.trx" >/dev/null || return 0
+  for f in "$results"/*.trx; do
+    awk '
+      /<UnitTestResult / {
+        failed = ($0 ~ /outcome="Failed"/)
+        if (failed) {
+          name = $0; sub(/.*testName="/, "", name); sub(/".*/, "", name)
+          print "FAILED " name; lines = 0
+        }
+      }
+      failed && /<Message>/      { inmsg = 1 }
+      failed && inmsg && lines < 12 { line = $0; gsub(/<\/?Message>/, "", line); print "    " line; lines++ }
+      failed && /<\/Message>/    { inmsg = 0 }
+      /<\/UnitTestResult>/       { failed = 0; inmsg = 0 }' "$f"
+  done | sed -e 's/&lt;/</g; s/&gt;/>/g; s/&quot;/"/g; s/&apos;/'"'"'/g; s/&amp;/\&/g'
+}
+
 echo
+if [[ "$summary" != *" 0 failed,"* ]]; then
+  failures_from_trx || true
+fi
 if [ "$status" -ne 0 ] && [[ "$summary" == *" 0 failed,"* ]]; then
   echo "test.sh: dotnet test exited with $status although no test is counted as failed (test host crash, aborted run, or a build error?); see $results/console.log" >&2
 fi
