@@ -62,6 +62,18 @@ public enum PartyRole
 /// <summary>The committee's decision.</summary>
 public sealed record CommitteeDecision(string Outcome, string ResponsibleParty, string Summary, DateTimeOffset DecidedAt);
 
+/// <summary>Everything a case is, for storing and restoring it (the worker keeps it as JSON beside a few indexed columns).</summary>
+public sealed record ReferralCaseSnapshot(
+    Guid Id,
+    CaseState State,
+    DateTimeOffset ConsentRequestedAt,
+    bool ReminderSent,
+    IReadOnlyList<CaseParty> Parties,
+    IReadOnlyList<ConsentParty> Consents,
+    AgendaPlacement? Agenda,
+    CommitteeDecision? Decision,
+    string? ClosedReason);
+
 /// <summary>
 /// A referral about a child from opening to decision, as pure rules: each method changes the case and returns the effects
 /// to carry out. Stale inputs (a deadline that fires after the case moved on, a second answer) return no effects, so a
@@ -99,6 +111,31 @@ public sealed class ReferralCase
     public string? ClosedReason { get; private set; }
 
     public bool IsOpen => State is CaseState.AwaitingConsent or CaseState.CheckingCustody or CaseState.OnAgenda;
+
+    /// <summary>The deadline that applies to the answers now (the first one, or the extended one after the reminder).</summary>
+    public DateTimeOffset ConsentDeadline => _consent.Deadline;
+
+    public bool ReminderSent => _consent.ReminderSent;
+
+    /// <summary>When the last required consent came in, while every consent is given.</summary>
+    public DateTimeOffset? ConsentCompletedAt => _consent.CompletedAt;
+
+    public ReferralCaseSnapshot ToSnapshot() =>
+        new(Id, State, ConsentRequestedAt, _consent.ReminderSent, _parties.ToList(), _consent.Parties.ToList(), Agenda, Decision, ClosedReason);
+
+    /// <summary>Restores a stored case under the municipality's current consent policy.</summary>
+    public static ReferralCase Restore(ReferralCaseSnapshot snapshot, ConsentPolicy policy)
+    {
+        var @case = new ReferralCase(snapshot.Id, policy, snapshot.Parties, snapshot.ConsentRequestedAt)
+        {
+            State = snapshot.State,
+            Agenda = snapshot.Agenda,
+            Decision = snapshot.Decision,
+            ClosedReason = snapshot.ClosedReason,
+        };
+        @case._consent = new ConsentTracker(policy, snapshot.ConsentRequestedAt, snapshot.Consents, snapshot.ReminderSent);
+        return @case;
+    }
 
     /// <summary>Opens a case for a new referral: receipt to the GP, a consent request to each custody holder and to the child when old enough, the reminder deadline.</summary>
     public static (ReferralCase Case, IReadOnlyList<CaseEffect> Effects) Open(
@@ -144,7 +181,7 @@ public sealed class ReferralCase
                     new SendGpMessage(LetterKind.ClosedNoConsent),
                 ];
 
-            case DeadlineKind.ConsentExpiry when IsOpen && _consent.StatusAt(now) == ConsentStatus.Expired:
+            case DeadlineKind.ConsentExpiry when (IsOpen || State == CaseState.Decided) && _consent.StatusAt(now) == ConsentStatus.Expired:
                 var wasOnAgenda = State == CaseState.OnAgenda;
                 State = CaseState.Stopped;
                 ClosedReason = "consent expired";
@@ -158,6 +195,15 @@ public sealed class ReferralCase
     /// <summary>An answer from the consent page, a paper consent registered by staff, or a withdrawal.</summary>
     public IReadOnlyList<CaseEffect> RecordConsent(string partyId, ConsentAnswer answer, DateTimeOffset now)
     {
+        // After the decision only a withdrawal still matters: it stops any further processing of the case.
+        if (State == CaseState.Decided && answer == ConsentAnswer.Withdrawn && _consent.Parties.Any(p => p.PartyId == partyId && p.Answer == ConsentAnswer.Given))
+        {
+            _consent.Record(partyId, answer, now);
+            State = CaseState.Stopped;
+            ClosedReason = "consent withdrawn";
+            return [new FlagForOperator(ClosedReason)];
+        }
+
         if (!IsOpen)
         {
             return [];
