@@ -1,5 +1,11 @@
 using MassTransit;
+using MedComMailbox.Infrastructure.Bus;
+using MedComMailbox.Infrastructure.Citizens;
+using MedComMailbox.Workflow.Referrals;
 using MedComMailbox.Workflow.Triage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MedComMailbox.Workflow;
 
@@ -9,5 +15,30 @@ public static class WorkflowRegistration
     public static void AddWorkflowConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<TriageConsumer, TriageConsumerDefinition>();
+    }
+
+    /// <summary>
+    /// The referral workflow: options (validated at start), the case store, commands and queries, the CPR register and
+    /// Digital Post (Serviceplatformen or the development stand-ins, by configuration), and, where the consumers run
+    /// (<c>Bus:RunConsumers</c>), the sweep that handles deadlines and sends letters.
+    /// </summary>
+    public static IServiceCollection AddReferralWorkflow(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WorkflowOptions>().BindConfiguration(WorkflowOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<CaseStore>();
+        services.AddSingleton<WorkflowSignal>();
+        services.AddSingleton<CaseEffects>();
+        services.AddSingleton<ReferralWorkflow>();
+        services.AddSingleton<CaseQueries>();
+        services.AddSingleton<LetterDispatcher>();
+        services.AddSingleton<IPostStatusSink>(sp => sp.GetRequiredService<LetterDispatcher>());
+        var runConsumers = configuration.GetValue<bool?>($"{BusOptions.Section}:{nameof(BusOptions.RunConsumers)}") ?? true;
+        if (runConsumers)
+        {
+            services.AddHostedService<WorkflowSweeps>();
+        }
+
+        return services;
     }
 }

@@ -80,6 +80,55 @@ public sealed class ReferralCaseTests
     }
 
     [Fact]
+    public void Withdrawal_after_the_decision_stops_further_processing_and_expiry_no_longer_applies()
+    {
+        var (@case, _) = Open(Child14, Mother);
+        @case.RecordConsent(Mother, ConsentAnswer.Given, _clock.GetUtcNow());
+        var placed = Assert.Single(@case.CustodyRechecked([Holder(Mother)], _planner, _clock.GetUtcNow()).OfType<PlacedOnAgenda>());
+        @case.RecordDecision(new CommitteeDecision("Forløb hos PPR", "PPR", "Kort referat", placed.Placement.Meeting));
+
+        Assert.Empty(@case.RecordConsent(Mother, ConsentAnswer.Refused, _clock.GetUtcNow())); // a refusal after the decision means nothing
+        Assert.Equal(CaseState.Decided, @case.State);
+
+        _clock.Advance(TimeSpan.FromDays(30));
+        Assert.Equal([new FlagForOperator("consent withdrawn")], @case.RecordConsent(Mother, ConsentAnswer.Withdrawn, _clock.GetUtcNow()));
+        Assert.Equal(CaseState.Stopped, @case.State);
+        Assert.NotNull(@case.Decision);
+        Assert.Empty(@case.DeadlineReached(DeadlineKind.ConsentExpiry, _clock.GetUtcNow().AddDays(400)));
+    }
+
+    [Fact]
+    public void Consent_expiry_after_the_decision_stops_the_case()
+    {
+        var (@case, _) = Open(Child14, Mother);
+        @case.RecordConsent(Mother, ConsentAnswer.Given, _clock.GetUtcNow());
+        var effects = @case.CustodyRechecked([Holder(Mother)], _planner, _clock.GetUtcNow());
+        var expiry = Assert.Single(effects.OfType<ScheduleDeadline>(), d => d.Kind == DeadlineKind.ConsentExpiry);
+        @case.RecordDecision(new CommitteeDecision("Forløb hos PPR", "PPR", "Kort referat", _clock.GetUtcNow().AddDays(3)));
+
+        Assert.Empty(@case.DeadlineReached(DeadlineKind.ConsentExpiry, expiry.DueAt.AddDays(-1)));
+        Assert.Equal([new FlagForOperator("consent expired")], @case.DeadlineReached(DeadlineKind.ConsentExpiry, expiry.DueAt));
+        Assert.Equal(CaseState.Stopped, @case.State);
+    }
+
+    [Fact]
+    public void A_restored_case_carries_on_where_it_was()
+    {
+        var (@case, _) = Open(Child15, Mother, Father);
+        @case.RecordConsent(Mother, ConsentAnswer.Given, _clock.GetUtcNow());
+        _clock.Advance(TimeSpan.FromDays(15));
+        @case.DeadlineReached(DeadlineKind.ConsentReminder, _clock.GetUtcNow());
+
+        var restored = ReferralCase.Restore(@case.ToSnapshot(), ConsentPolicy.Default);
+
+        Assert.True(restored.ReminderSent);
+        Assert.Equal(@case.ConsentDeadline, restored.ConsentDeadline);
+        Assert.Empty(restored.DeadlineReached(DeadlineKind.ConsentReminder, _clock.GetUtcNow())); // no second reminder
+        Assert.Equal(CaseState.AwaitingConsent, restored.State);
+        Assert.Equal(3, restored.Consents.Count);
+    }
+
+    [Fact]
     public void No_answer_gives_one_reminder_then_closes_and_tells_the_gp()
     {
         var (@case, _) = Open(Child14, Mother, Father);
@@ -184,6 +233,14 @@ public sealed class ReferralCaseTests
                     _ => @case.CustodyRechecked([Holder(Mother)], _planner, now),
                 };
                 sent.AddRange(effects);
+
+                // The worker stores and restores the case between events: a round trip must change nothing.
+                if (random.Next(2) == 0)
+                {
+                    var before = @case.ToSnapshot();
+                    @case = ReferralCase.Restore(before, ConsentPolicy.Default);
+                    Assert.Equivalent(before, @case.ToSnapshot(), strict: true);
+                }
 
                 if (effects.OfType<PlacedOnAgenda>().Any() || effects.OfType<SendGpMessage>().Any(e => e.Letter == LetterKind.Decision))
                 {

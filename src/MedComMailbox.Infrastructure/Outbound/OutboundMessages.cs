@@ -27,6 +27,20 @@ public sealed partial class OutboundMessages(
     /// <summary>Stores and queues the document; returns our id of the stored message.</summary>
     public async Task<Guid> SendAsync(OutboundDocument document, MailboxIdentity from, CancellationToken cancellationToken)
     {
+        await using var connection = await store.Database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var id = await SendAsync(connection, transaction, document, from);
+        await transaction.CommitAsync(cancellationToken);
+        signal.Notify();
+        return id;
+    }
+
+    /// <summary>
+    /// Stores and queues the document in the caller's transaction, so that it goes out only if the caller's own change
+    /// commits (the workflow's case and its reply to the GP). The dispatcher picks it up after the commit.
+    /// </summary>
+    public async Task<Guid> SendAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, OutboundDocument document, MailboxIdentity from)
+    {
         var receiver = document.ReceiverGln ?? throw new ArgumentException("The document names no receiver.", nameof(document));
         // Read back as the receiver will, for the thread and routing facts; the builders made it valid.
         var s = Reader.Read(document.Body, document.ContentType).Summary;
@@ -50,16 +64,12 @@ public sealed partial class OutboundMessages(
         record.SendAttempts = 1;
         record.LastSentAt = nowMs;
 
-        await using var connection = await store.Database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await store.PlaceInThreadAsync(connection, transaction, record);
         var envelope = OutgoingEnvelope.Wrap(envelopes, document, from.Gln, receiver, now);
         record.EnvelopeId = envelope.EnvelopeId;
         await store.InsertAsync(connection, transaction, record);
         await store.AdoptOrphansAsync(connection, transaction, record);
         await QueueDeliveryAsync(connection, transaction, record.Id, document.Kind, envelope, nowMs);
-        await transaction.CommitAsync(cancellationToken);
-        signal.Notify();
         LogSent(logger, id, document.Kind);
         return id;
     }

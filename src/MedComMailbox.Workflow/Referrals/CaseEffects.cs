@@ -1,0 +1,285 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+using MedComMailbox.Contracts;
+using MedComMailbox.Core.Committee;
+using MedComMailbox.Core.Letters;
+using MedComMailbox.Core.Referrals;
+using MedComMailbox.Infrastructure.Configuration;
+using MedComMailbox.Infrastructure.Outbound;
+using MedComMailbox.Infrastructure.Storage;
+using MedComMailbox.MedCom;
+using MedComMailbox.MedCom.Fhir;
+using MedComMailbox.MedCom.OioXml;
+using Microsoft.Extensions.Options;
+
+namespace MedComMailbox.Workflow.Referrals;
+
+/// <summary>
+/// Carries out what a case asks for, inside the caller's transaction: MedCom replies to the GP (through the outbox,
+/// with acknowledgement tracking), Digital Post letters (rows the letter dispatcher sends), deadline rows, agenda
+/// changes and bus events. Nothing here talks to the network, so the case and its effects commit together or not at all.
+/// </summary>
+public sealed class CaseEffects(
+    CaseStore cases,
+    MessageStore messages,
+    OutboundMessages outbound,
+    IInboundMessageReader reader,
+    IOptions<MailboxOptions> mailbox,
+    IOptions<WorkflowOptions> options,
+    WorkflowSignal signal)
+{
+    private static readonly CultureInfo Danish = CultureInfo.GetCultureInfo("da-DK");
+    private readonly OioXmlLetterBuilder _oioXml = new();
+
+    /// <summary>The extra values a decision letter needs; null for other letters.</summary>
+    public sealed record DecisionValues(string MeetingDate, string Outcome, string ResponsibleParty, string Summary);
+
+    public async Task ApplyAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        CaseRow row,
+        ReferralCase @case,
+        IReadOnlyList<CaseEffect> effects,
+        DateTimeOffset now,
+        string? actor)
+    {
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var wakeSweep = false;
+        foreach (var effect in effects)
+        {
+            switch (effect)
+            {
+                case SendGpMessage gp:
+                    await SendGpMessageAsync(connection, transaction, row, @case, gp.Letter, now);
+                    break;
+
+                case SendDigitalPost post:
+                    await QueueLetterAsync(connection, transaction, row, @case, post.Letter, post.PartyId, now);
+                    wakeSweep = true;
+                    break;
+
+                case ScheduleDeadline deadline:
+                    await cases.AddDeadlineAsync(connection, transaction, row.Id, deadline.Kind.ToString(), deadline.DueAt.ToUnixTimeMilliseconds());
+                    break;
+
+                case RecheckCustody:
+                    await cases.AddDeadlineAsync(connection, transaction, row.Id, DeadlineKinds.CustodyRecheck, nowMs);
+                    await cases.AddEventAsync(connection, transaction, row.Id, nowMs, "consent-complete", "Alle samtykker er givet; forældremyndigheden kontrolleres igen", actor);
+                    wakeSweep = true;
+                    break;
+
+                case PlacedOnAgenda placed:
+                    // The queue's own guard: nothing reaches the committee without complete, unexpired, unwithdrawn consent.
+                    if (!@case.MayGoToCommittee(now))
+                    {
+                        throw new InvalidOperationException("A case without complete, valid consent was about to go on the agenda.");
+                    }
+
+                    row.MeetingAt = placed.Placement.Meeting.ToUnixTimeMilliseconds();
+                    await cases.AddEventAsync(connection, transaction, row.Id, nowMs, "agenda",
+                        $"Sat på dagsordenen for udvalgsmødet {Format(placed.Placement.Meeting)} (senest {placed.Placement.LatestAllowed.ToString("d. MMMM yyyy", Danish)})", actor);
+                    await messages.PublishLaterAsync(connection, transaction, row.Id,
+                        new ReferralReadyForCommittee(Guid.Parse(row.Id), row.MailboxGln, placed.Placement.Meeting, placed.Placement.LatestAllowed,
+                            placed.Placement.WithinDeadline, @case.ConsentCompletedAt ?? now, now),
+                        nowMs);
+                    break;
+
+                case RemovedFromAgenda:
+                    row.MeetingAt = null;
+                    await cases.AddEventAsync(connection, transaction, row.Id, nowMs, "agenda", "Taget af dagsordenen", actor);
+                    break;
+
+                case FlagForOperator flag:
+                    row.Flagged = true;
+                    await cases.AddEventAsync(connection, transaction, row.Id, nowMs, "flag", FlagText(flag.Reason), actor);
+                    break;
+            }
+        }
+
+        if (wakeSweep)
+        {
+            signal.Notify();
+        }
+    }
+
+    /// <summary>Tells other systems that the case left the workflow.</summary>
+    public Task PublishClosedAsync(DbConnection connection, DbTransaction transaction, CaseRow row, ReferralCase @case, DateTimeOffset now) =>
+        messages.PublishLaterAsync(connection, transaction, row.Id,
+            new ReferralClosed(Guid.Parse(row.Id), row.MailboxGln, @case.State.ToString(), @case.ClosedReason, now), now.ToUnixTimeMilliseconds());
+
+    /// <summary>Copies the case's state into the row's columns (after the rules ran, before saving).</summary>
+    public static void Refresh(CaseRow row, ReferralCase @case, DateTimeOffset now)
+    {
+        var wasOpen = row.State is nameof(CaseState.AwaitingConsent) or nameof(CaseState.CheckingCustody) or nameof(CaseState.OnAgenda);
+        row.State = @case.State.ToString();
+        row.ConsentDeadline = @case.ConsentDeadline.ToUnixTimeMilliseconds();
+        row.ConsentCompletedAt = @case.ConsentCompletedAt?.ToUnixTimeMilliseconds();
+        row.ClosedReason = @case.ClosedReason;
+        if (!@case.IsOpen && (wasOpen || row.ClosedAt is null))
+        {
+            row.ClosedAt ??= now.ToUnixTimeMilliseconds();
+            row.MeetingAt = @case.State == CaseState.Decided ? row.MeetingAt : null;
+        }
+
+        row.Snapshot = CaseStore.Serialize(@case.ToSnapshot());
+    }
+
+    /// <summary>The values every letter may use.</summary>
+    public Dictionary<string, string> CommonValues(CaseRow row)
+    {
+        var o = options.Value;
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["municipality"] = o.Municipality,
+            ["committee"] = o.Committee,
+            ["childName"] = row.ChildName,
+            ["childCpr"] = row.ChildCpr.Length == 10 ? $"{row.ChildCpr[..6]}-{row.ChildCpr[6..]}" : row.ChildCpr,
+            ["gpName"] = row.GpName ?? "din læge",
+            ["receivedDate"] = DateTimeOffset.FromUnixTimeMilliseconds(row.OpenedAt).ToOffset(LocalOffset(DateTimeOffset.FromUnixTimeMilliseconds(row.OpenedAt))).ToString("d. MMMM yyyy", Danish),
+        };
+    }
+
+    private async Task SendGpMessageAsync(DbConnection connection, DbTransaction transaction, CaseRow row, ReferralCase @case, LetterKind kind, DateTimeOffset now)
+    {
+        var values = CommonValues(row);
+        AddDecisionValues(values, @case);
+        var template = options.Value.Template(kind);
+        var text = template.Render(values);
+        var us = mailbox.Value.Find(row.MailboxGln) ?? throw new InvalidOperationException("The case's mailbox is no longer configured.");
+        // Read in the case's own transaction: another connection could wait on this one's locks (SQL Server).
+        var referral = await connection.QuerySingleOrDefaultAsync<MessageRecord>("SELECT * FROM messages WHERE id = @id", new { id = row.ReferralMessageId }, transaction)
+            ?? throw new InvalidOperationException("The referral of the case is missing.");
+        var read = reader.Read(referral.Raw, referral.ContentType);
+        OutboundDocument document = read.Parsed switch
+        {
+            MedComFhirMessage fhir => FhirReply(fhir, referral, text, us, now),
+            OioXmlLetter letter => _oioXml.BuildReply(letter, us, template.Title, text, now).ToOutboundDocument(),
+            _ => throw new InvalidOperationException("The referral cannot be read back to answer it."),
+        };
+        var id = await outbound.SendAsync(connection, transaction, document, us);
+        await cases.AttachMessageAsync(connection, transaction, row.Id, id.ToString(), kind.ToString(), now.ToUnixTimeMilliseconds());
+        await cases.AddEventAsync(connection, transaction, row.Id, now.ToUnixTimeMilliseconds(), "gp-message", $"{LetterName(kind)} sendt til lægen som MedCom-svar", null);
+    }
+
+    private OutboundDocument FhirReply(MedComFhirMessage received, MessageRecord referral, string text, MailboxIdentity us, DateTimeOffset now)
+    {
+        var s = options.Value.Signature;
+        var bundle = CareCommunicationBuilder.Reply(received, new SegmentDraft(text, new SegmentAuthor(s.GivenName, s.FamilyName, null, options.Value.Committee, s.Phone)), us, now);
+        var body = Encoding.UTF8.GetBytes(FhirCodec.ToJson(bundle, pretty: false));
+        var header = received.HeaderId ?? throw new InvalidOperationException("The referral has no MessageHeader id.");
+        var headerId = bundle.Entry.Select(e => e.Resource).OfType<Hl7.Fhir.Model.MessageHeader>().First().Id ?? header;
+        return new OutboundDocument(headerId, MedComMessageKind.CareCommunication, MedComSyntax.FhirJson, "application/fhir+json", body,
+            $"MCM:FDIS91#{referral.Category ?? "other"}", referral.SenderGln);
+    }
+
+    private async Task QueueLetterAsync(DbConnection connection, DbTransaction transaction, CaseRow row, ReferralCase @case, LetterKind kind, string partyId, DateTimeOffset now)
+    {
+        var party = @case.Parties.FirstOrDefault(p => p.PartyId == partyId);
+        var values = CommonValues(row);
+        values["recipientName"] = row.NameOf(partyId);
+        string? link = null;
+        long? actionUntil = null;
+        if (kind is LetterKind.ConsentRequest or LetterKind.ConsentReminder)
+        {
+            var token = NewToken();
+            var deadline = @case.ConsentDeadline;
+            await connection.ExecuteAsync(
+                "INSERT INTO consent_tokens (token_hash, case_id, party_id, created_at, expires_at) VALUES (@hash, @caseId, @partyId, @now, @expires)",
+                new { hash = HashToken(token), caseId = row.Id, partyId, now = now.ToUnixTimeMilliseconds(), expires = deadline.ToUnixTimeMilliseconds() },
+                transaction);
+            link = new Uri(options.Value.PublicBaseUrl, $"samtykke/{token}").ToString();
+            actionUntil = deadline.ToUnixTimeMilliseconds();
+            values["consentLink"] = link;
+            values["deadline"] = Format(deadline);
+        }
+
+        AddDecisionValues(values, @case);
+        var template = options.Value.Template(kind);
+        var id = Guid.NewGuid().ToString();
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO letters (id, case_id, kind, party_id, party_role, recipient_name, title, body, action_url, action_until, status, attempts, next_attempt_at, created_at)
+            VALUES (@id, @caseId, @kind, @partyId, @role, @name, @title, @body, @link, @actionUntil, 'pending', 0, @now, @now)
+            """,
+            new
+            {
+                id,
+                caseId = row.Id,
+                kind = kind.ToString(),
+                partyId,
+                role = (party?.Role ?? PartyRole.CustodyHolder).ToString(),
+                name = values["recipientName"],
+                title = template.Title,
+                body = template.Render(values),
+                link,
+                actionUntil,
+                now = now.ToUnixTimeMilliseconds(),
+            },
+            transaction);
+        var who = party?.Role == PartyRole.Child ? "barnet" : "en forældremyndighedsindehaver";
+        await cases.AddEventAsync(connection, transaction, row.Id, now.ToUnixTimeMilliseconds(), "letter", $"{LetterName(kind)} til {who} lagt i kø til Digital Post", null);
+    }
+
+    private void AddDecisionValues(Dictionary<string, string> values, ReferralCase @case)
+    {
+        if (@case.Decision is { } d)
+        {
+            values["meetingDate"] = @case.Agenda is { } a ? Format(a.Meeting) : Format(d.DecidedAt);
+            values["outcome"] = d.Outcome;
+            values["responsibleParty"] = d.ResponsibleParty;
+            values["summary"] = d.Summary;
+        }
+    }
+
+    public static string NewToken() => Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    public static string HashToken(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static readonly TimeZoneInfo Copenhagen = TimeZoneInfo.FindSystemTimeZoneById("Europe/Copenhagen");
+
+    private static TimeSpan LocalOffset(DateTimeOffset instant) => Copenhagen.GetUtcOffset(instant);
+
+    /// <summary>A time as Danes read it in letters: "3. december 2026 kl. 08.30" (Copenhagen time).</summary>
+    public static string Format(DateTimeOffset instant)
+    {
+        var local = instant.ToOffset(LocalOffset(instant));
+        return local.ToString("d. MMMM yyyy 'kl.' HH.mm", Danish);
+    }
+
+    public static string LetterName(LetterKind kind) => kind switch
+    {
+        LetterKind.GpReceipt => "Kvittering",
+        LetterKind.ConsentRequest => "Anmodning om samtykke",
+        LetterKind.ConsentReminder => "Påmindelse om samtykke",
+        LetterKind.ClosedNoConsent => "Besked om afslutning uden samtykke",
+        LetterKind.Decision => "Udvalgets beslutning",
+        _ => kind.ToString(),
+    };
+
+    private static string FlagText(string reason) => reason switch
+    {
+        "no custody holder found in the CPR register" => "Ingen forældremyndighedsindehaver fundet i CPR: en medarbejder må se på sagen",
+        "custody changed" => "Forældremyndigheden er ændret siden samtykket",
+        "custody changed while consent was pending" => "Forældremyndigheden er ændret: nye samtykkeanmodninger er sendt",
+        "consent withdrawn" => "Samtykket er trukket tilbage: sagen behandles ikke videre",
+        "consent refused" => "Samtykke er afslået: sagen behandles ikke videre",
+        "consent expired" => "Samtykket er udløbet (over et år gammelt)",
+        "no committee meeting within 8 working days of consent" => "Intet udvalgsmøde inden for 8 arbejdsdage efter samtykket",
+        _ => reason,
+    };
+}
+
+/// <summary>The kinds of deadline rows besides Core's <see cref="DeadlineKind"/>.</summary>
+public static class DeadlineKinds
+{
+    /// <summary>Consent is complete: look custody up again before the committee (network, so outside the case's transaction).</summary>
+    public const string CustodyRecheck = "CustodyRecheck";
+
+    /// <summary>A received message whose triage could not finish (the CPR register was unreachable): try again.</summary>
+    public const string RetryTriage = "RetryTriage";
+}

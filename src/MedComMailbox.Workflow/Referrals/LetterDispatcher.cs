@@ -1,0 +1,226 @@
+using System.Text;
+using Dapper;
+using MedComMailbox.Core.Letters;
+using MedComMailbox.Infrastructure.Citizens;
+using MedComMailbox.Infrastructure.DigitalPost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MedComMailbox.Workflow.Referrals;
+
+/// <summary>
+/// Sends queued Digital Post letters as MeMo 1.2 through <see cref="IDigitalPostGateway"/> and records their delivery
+/// status. A letter's row id is its messageUUID, so a retry (after a timeout, a crash, or by staff) is the same letter
+/// for Digital Post. Rows are leased, so several processes can send without sending anything twice.
+/// </summary>
+public sealed partial class LetterDispatcher(
+    CaseStore cases,
+    IDigitalPostGateway gateway,
+    IOptions<WorkflowOptions> options,
+    IConfiguration configuration,
+    TimeProvider time,
+    ILogger<LetterDispatcher> logger) : IPostStatusSink
+{
+    /// <summary>After this many failed sends the letter is marked failed for a person to look at.</summary>
+    public const int MaxAttempts = 6;
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+
+    private sealed class LetterRow
+    {
+        public string Id { get; set; } = "";
+        public string CaseId { get; set; } = "";
+        public string Kind { get; set; } = "";
+        public string PartyId { get; set; } = "";
+        public string Title { get; set; } = "";
+        public string Body { get; set; } = "";
+        public string? ActionUrl { get; set; }
+        public long? ActionUntil { get; set; }
+        public long Attempts { get; set; }
+        public long CreatedAt { get; set; }
+        public string ChildCpr { get; set; } = "";
+    }
+
+    /// <summary>Sends every letter that is due; returns how many were accepted by Digital Post.</summary>
+    public async Task<int> SendDueAsync(CancellationToken cancellationToken)
+    {
+        var sent = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var batch = await ClaimAsync(cancellationToken);
+            if (batch.Count == 0)
+            {
+                return sent;
+            }
+
+            foreach (var letter in batch)
+            {
+                if (await SendOneAsync(letter, cancellationToken))
+                {
+                    sent++;
+                }
+            }
+        }
+
+        return sent;
+    }
+
+    private async Task<List<LetterRow>> ClaimAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await cases.Database.OpenAsync(cancellationToken);
+        var due = (await connection.QueryAsync<LetterRow>(
+            cases.Database.Dialect.Limit(
+                """
+                SELECT l.id, l.case_id, l.kind, l.party_id, l.title, l.body, l.action_url, l.action_until, l.attempts, l.created_at, c.child_cpr
+                FROM letters l JOIN cases c ON c.id = l.case_id
+                WHERE (l.status = 'pending' AND l.next_attempt_at <= @now) OR (l.status = 'sending' AND l.locked_until < @now)
+                ORDER BY l.next_attempt_at
+                """, 20),
+            new { now })).AsList();
+        var claimed = new List<LetterRow>();
+        foreach (var letter in due)
+        {
+            var taken = await connection.ExecuteAsync(
+                """
+                UPDATE letters SET status = 'sending', locked_until = @until, attempts = attempts + 1
+                WHERE id = @Id AND ((status = 'pending' AND next_attempt_at <= @now) OR (status = 'sending' AND locked_until < @now))
+                """,
+                new { until = now + (long)Lease.TotalMilliseconds, letter.Id, now });
+            if (taken == 1)
+            {
+                letter.Attempts++;
+                claimed.Add(letter);
+            }
+        }
+
+        return claimed;
+    }
+
+    private async Task<bool> SendOneAsync(LetterRow letter, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        try
+        {
+            var memo = ToMemo(letter);
+            var result = await gateway.SendAsync(memo, cancellationToken);
+            if (!result.Accepted)
+            {
+                throw new DigitalPostException("KombiPostAfsend did not accept the letter.");
+            }
+
+            await using var connection = await cases.Database.OpenAsync(cancellationToken);
+            await connection.ExecuteAsync(
+                """
+                UPDATE letters SET status = 'accepted', transmission_id = @TransmissionId, sent_at = @now, status_at = @now, locked_until = NULL
+                WHERE id = @Id AND status = 'sending'
+                """,
+                new { result.TransmissionId, now = now.ToUnixTimeMilliseconds(), letter.Id });
+            LogSent(logger, Guid.Parse(letter.Id), letter.Kind);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var permanent = e is MemoValidationException;
+            var failed = permanent || letter.Attempts >= MaxAttempts;
+            var delay = TimeSpan.FromSeconds(Math.Min(3600, 30 * Math.Pow(2, letter.Attempts - 1)));
+            await using var connection = await cases.Database.OpenAsync(CancellationToken.None);
+            await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
+            await connection.ExecuteAsync(
+                """
+                UPDATE letters SET status = @status, next_attempt_at = @next, locked_until = NULL, error_code = @error, status_at = @now
+                WHERE id = @Id AND status = 'sending'
+                """,
+                new
+                {
+                    status = failed ? "failed" : "pending",
+                    next = now.Add(delay).ToUnixTimeMilliseconds(),
+                    error = permanent ? "memo.invalid" : e.GetType().Name,
+                    now = now.ToUnixTimeMilliseconds(),
+                    letter.Id,
+                },
+                transaction);
+            if (failed)
+            {
+                await FlagAsync(connection, transaction, letter.CaseId, Enum.Parse<LetterKind>(letter.Kind), now.ToUnixTimeMilliseconds(), permanent ? "memo.invalid" : "no-answer");
+            }
+
+            await transaction.CommitAsync(CancellationToken.None);
+            LogSendFailed(logger, Guid.Parse(letter.Id), letter.Attempts, e.GetType().FullName, failed);
+            return false;
+        }
+    }
+
+    /// <summary>A delivery status from the callback or the development stand-in. Statuses only move forward; Fejlet flags the case.</summary>
+    public async Task<bool> RecordAsync(PostStatus status, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var newStatus = status.Failed ? "failed" : status.Delivered ? "delivered" : "accepted";
+        await using var connection = await cases.Database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var letter = await connection.QuerySingleOrDefaultAsync<(string CaseId, string Kind, string Status)?>(
+            "SELECT case_id, kind, status FROM letters WHERE id = @id", new { id = status.MessageUuid.ToString() }, transaction);
+        if (letter is not { } l)
+        {
+            return false;
+        }
+
+        if (Rank(newStatus) > Rank(l.Status) || (newStatus == "failed" && l.Status != "failed"))
+        {
+            await connection.ExecuteAsync(
+                "UPDATE letters SET status = @newStatus, status_code = @code, error_code = @error, status_at = @now, locked_until = NULL WHERE id = @id",
+                new { newStatus, code = status.StatusCode, error = status.ErrorCode, now, id = status.MessageUuid.ToString() },
+                transaction);
+            if (status.Failed)
+            {
+                await FlagAsync(connection, transaction, l.CaseId, Enum.Parse<LetterKind>(l.Kind), now, status.ErrorCode ?? "Fejlet");
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    private async Task FlagAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string caseId, LetterKind kind, long now, string code)
+    {
+        await connection.ExecuteAsync("UPDATE cases SET flagged = 1 WHERE id = @caseId", new { caseId }, transaction);
+        await cases.AddEventAsync(connection, transaction, caseId, now, "letter-failed", $"{CaseEffects.LetterName(kind)} kunne ikke leveres i Digital Post ({code}); kan sendes igen", null);
+    }
+
+    private static int Rank(string status) => status switch
+    {
+        "pending" => 0,
+        "sending" => 1,
+        "accepted" => 2,
+        "delivered" => 3,
+        "failed" => 3,
+        _ => 0,
+    };
+
+    private MemoLetter ToMemo(LetterRow letter)
+    {
+        var cvr = configuration["DigitalPost:Cvr"] is { Length: 8 } c ? c : "11111111";
+        var sender = configuration["DigitalPost:SenderLabel"] is { Length: > 0 } label ? label : options.Value.Municipality;
+        var actions = letter.ActionUrl is { } url
+            ? new[] { new MemoAction("Giv eller afslå samtykke", "SELVBETJENING", new Uri(url), End: letter.ActionUntil is { } until ? DateTimeOffset.FromUnixTimeMilliseconds(until) : null) }
+            : [];
+        return new MemoLetter(
+            Guid.Parse(letter.Id),
+            letter.Title,
+            cvr,
+            sender,
+            letter.PartyId,
+            DateTimeOffset.FromUnixTimeMilliseconds(letter.CreatedAt),
+            [new MemoFile($"{FileName(letter.Title)}.txt", "text/plain", Encoding.UTF8.GetBytes(letter.Body))],
+            actions,
+            AboutCpr: letter.ChildCpr);
+    }
+
+    private static string FileName(string title) => new(title.Select(ch => char.IsLetterOrDigit(ch) || ch == '-' ? ch : ch == ' ' ? '-' : '_').ToArray());
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Digital Post letter {LetterId} ({Kind}) accepted")]
+    private static partial void LogSent(ILogger logger, Guid letterId, string kind);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Digital Post letter {LetterId} failed on attempt {Attempt} ({ExceptionType}); marked failed: {Failed}")]
+    private static partial void LogSendFailed(ILogger logger, Guid letterId, long attempt, string? exceptionType, bool failed);
+}
