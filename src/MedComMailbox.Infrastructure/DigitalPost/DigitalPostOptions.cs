@@ -32,6 +32,12 @@ public sealed class DigitalPostOptions
 
     public string? CertificatePassword { get; set; }
 
+    /// <summary>
+    /// How KombiPostAfsend delivers (<c>DigitalPost:Channel</c>). Default <see cref="KombiChoice.Automatic"/>: citizens exempt
+    /// from Digital Post get printed post instead of no letter.
+    /// </summary>
+    public KombiChoice Channel { get; set; } = KombiChoice.Automatic;
+
     /// <summary>Renew the access token this long before it expires.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:30:00")]
     public TimeSpan TokenRenewalMargin { get; set; } = TimeSpan.FromMinutes(5);

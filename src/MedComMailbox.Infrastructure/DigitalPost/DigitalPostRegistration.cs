@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +22,7 @@ public static class DigitalPostRegistration
         services.AddHttpClient<DigitalPostClient>()
             .ConfigurePrimaryHttpMessageHandler(ClientCertificateHandler)
             .AddStandardResilienceHandler(o => resilience?.Invoke(o));
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         return services;
     }
 

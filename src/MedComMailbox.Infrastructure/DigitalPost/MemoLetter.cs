@@ -25,11 +25,14 @@ public sealed record MemoAction(string Label, string ActionCode, Uri Url, DateTi
     };
 }
 
-/// <summary>How KombiPostAfsend delivers: digital only, SMS, printed, or automatic (printed post for exempt citizens).</summary>
+/// <summary>
+/// How KombiPostAfsend delivers: automatic (printed post for exempt citizens), digital only, SMS, or printed.
+/// Automatic is the zero value, so an empty configuration value never silently drops exempt citizens' letters.
+/// </summary>
 public enum KombiChoice
 {
+    Automatic,
     DigitalPost,
     NemSms,
     PhysicalPost,
-    Automatic,
 }
