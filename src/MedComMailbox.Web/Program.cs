@@ -1,6 +1,8 @@
 using MedComMailbox.Infrastructure.Bus;
+using MedComMailbox.Infrastructure.Citizens;
 using MedComMailbox.Infrastructure.Configuration;
 using MedComMailbox.Infrastructure.Hosting;
+using MedComMailbox.Web.Features.DigitalPost;
 using MedComMailbox.Web.Features.Intake;
 using MedComMailbox.Web.Features.Validation;
 using MedComMailbox.Workflow;
@@ -11,6 +13,8 @@ builder.Configuration.AddMailboxSettingsFile();
 
 builder.Services.AddMailboxCore();
 builder.Services.AddInboundFolder();
+builder.Services.AddCitizenServices(builder.Configuration);
+builder.Services.AddReferralWorkflow(builder.Configuration);
 builder.Services.AddMailboxBus(builder.Configuration, bus => bus.AddWorkflowConsumers());
 builder.Services.AddProblemDetails();
 builder.Services.AddHealthChecks();
@@ -23,11 +27,12 @@ app.MapHealthChecks("/health/live");
 app.MapHealthChecks("/health/ready");
 app.MapValidationApi();
 app.MapIntakeApi();
+app.MapPostStatusApi();
 app.MapGet("/", (IOptions<MailboxOptions> options) => Results.Ok(new
 {
     service = "MedComMailbox",
     mailboxes = options.Value.Mailboxes.Select(m => new { m.Gln, m.SorId, m.Name }),
-    endpoints = new[] { "POST /api/intake", "GET /api/messages/{id}", "POST /api/validate", "GET /health/live", "GET /health/ready" },
+    endpoints = new[] { "POST /api/intake", "GET /api/messages/{id}", "POST /api/validate", "POST /api/digitalpost/status", "GET /health/live", "GET /health/ready" },
 }));
 
 app.Run();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using MedComMailbox.Infrastructure.Bus;
+using MedComMailbox.Infrastructure.Citizens;
 using MedComMailbox.Infrastructure.Hosting;
 using MedComMailbox.Workflow;
 
@@ -17,6 +18,8 @@ if (transport != BusTransport.RabbitMq)
 }
 
 builder.Services.AddMailboxCore();
+builder.Services.AddCitizenServices(builder.Configuration);
+builder.Services.AddReferralWorkflow(builder.Configuration);
 builder.Services.AddMailboxBus(builder.Configuration, bus => bus.AddWorkflowConsumers());
 
 await builder.Build().RunAsync();

@@ -17,9 +17,10 @@ public static partial class MemoSerializer
     public const string Namespace = "https://DigitalPost.dk/MeMo-1";
     public const string Version = "1.2";
 
-    public static string Serialize(MemoLetter letter)
+    /// <param name="allowLoopbackHttp">The development stand-in only: consent links to http://localhost are accepted.</param>
+    public static string Serialize(MemoLetter letter, bool allowLoopbackHttp = false)
     {
-        Check(letter);
+        Check(letter, allowLoopbackHttp);
         var settings = new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = false, OmitXmlDeclaration = true };
         var sb = new StringBuilder();
         using (var w = XmlWriter.Create(sb, settings))
@@ -137,7 +138,7 @@ public static partial class MemoSerializer
     private static string Timestamp(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>Refuses a letter production would refuse, or one that would leak personal data into a notification.</summary>
-    public static void Check(MemoLetter letter)
+    public static void Check(MemoLetter letter, bool allowLoopbackHttp = false)
     {
         if (letter.Files.Count == 0)
         {
@@ -164,7 +165,8 @@ public static partial class MemoSerializer
 
         foreach (var action in letter.Actions)
         {
-            if (!action.Url.IsAbsoluteUri || action.Url.Scheme != Uri.UriSchemeHttps)
+            var loopback = allowLoopbackHttp && action.Url.IsAbsoluteUri && action.Url.Scheme == Uri.UriSchemeHttp && action.Url.IsLoopback;
+            if (!loopback && (!action.Url.IsAbsoluteUri || action.Url.Scheme != Uri.UriSchemeHttps))
             {
                 throw new MemoValidationException("action URLs must be absolute https addresses");
             }

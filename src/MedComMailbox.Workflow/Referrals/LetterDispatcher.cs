@@ -26,6 +26,13 @@ public sealed partial class LetterDispatcher(
     public const int MaxAttempts = 6;
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
 
+    private sealed class StatusRow
+    {
+        public string CaseId { get; set; } = "";
+        public string Kind { get; set; } = "";
+        public string Status { get; set; } = "";
+    }
+
     private sealed class LetterRow
     {
         public string Id { get; set; } = "";
@@ -112,8 +119,10 @@ public sealed partial class LetterDispatcher(
             await using var connection = await cases.Database.OpenAsync(cancellationToken);
             await connection.ExecuteAsync(
                 """
-                UPDATE letters SET status = 'accepted', transmission_id = @TransmissionId, sent_at = @now, status_at = @now, locked_until = NULL
-                WHERE id = @Id AND status = 'sending'
+                UPDATE letters SET status = CASE WHEN status = 'sending' THEN 'accepted' ELSE status END,
+                       status_at = CASE WHEN status = 'sending' THEN @now ELSE status_at END,
+                       transmission_id = @TransmissionId, sent_at = @now, locked_until = NULL
+                WHERE id = @Id
                 """,
                 new { result.TransmissionId, now = now.ToUnixTimeMilliseconds(), letter.Id });
             LogSent(logger, Guid.Parse(letter.Id), letter.Kind);
@@ -158,9 +167,9 @@ public sealed partial class LetterDispatcher(
         var newStatus = status.Failed ? "failed" : status.Delivered ? "delivered" : "accepted";
         await using var connection = await cases.Database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var letter = await connection.QuerySingleOrDefaultAsync<(string CaseId, string Kind, string Status)?>(
+        var l = await connection.QuerySingleOrDefaultAsync<StatusRow>(
             "SELECT case_id, kind, status FROM letters WHERE id = @id", new { id = status.MessageUuid.ToString() }, transaction);
-        if (letter is not { } l)
+        if (l is null)
         {
             return false;
         }

@@ -424,7 +424,7 @@ public sealed partial class ReferralWorkflow(
         return handled;
     }
 
-    private sealed record DeadlineRow(long Id, string CaseId, string Kind, long DueAt, int Attempts);
+    private sealed record DeadlineRow(long Id, string CaseId, string Kind, long DueAt, long Attempts);
 
     private async Task<IReadOnlyList<DeadlineRow>> ClaimDeadlinesAsync(CancellationToken cancellationToken)
     {

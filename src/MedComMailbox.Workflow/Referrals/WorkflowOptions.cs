@@ -87,9 +87,10 @@ public sealed class WorkflowOptions : IValidatableObject
             }
         }
 
-        if (!PublicBaseUrl.IsAbsoluteUri)
+        if (!PublicBaseUrl.IsAbsoluteUri || (PublicBaseUrl.Scheme != Uri.UriSchemeHttps && !PublicBaseUrl.IsLoopback))
         {
-            yield return new ValidationResult("Workflow:PublicBaseUrl must be an absolute address.", [nameof(PublicBaseUrl)]);
+            // Digital Post refuses action links that are not https; only a local development address may be http.
+            yield return new ValidationResult("Workflow:PublicBaseUrl must be an absolute https address (http only for localhost).", [nameof(PublicBaseUrl)]);
         }
 
         string? zoneProblem = null;

@@ -1,6 +1,7 @@
 using MedComMailbox.Core.Consent;
 using MedComMailbox.Core.Referrals;
 using MedComMailbox.Infrastructure.Citizens;
+using MedComMailbox.IntegrationTests.Intake;
 using MedComMailbox.IntegrationTests.Support;
 using MedComMailbox.MedCom;
 using MedComMailbox.Workflow.Referrals;
