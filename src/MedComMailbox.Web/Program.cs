@@ -1,6 +1,7 @@
 using MedComMailbox.Infrastructure.Bus;
 using MedComMailbox.Infrastructure.Configuration;
 using MedComMailbox.Infrastructure.Hosting;
+using MedComMailbox.Web;
 using MedComMailbox.Web.Features.Intake;
 using MedComMailbox.Web.Features.Validation;
 using MedComMailbox.Workflow;
@@ -14,6 +15,7 @@ builder.Services.AddInboundFolder();
 builder.Services.AddMailboxBus(builder.Configuration, bus => bus.AddWorkflowConsumers());
 builder.Services.AddProblemDetails();
 builder.Services.AddHealthChecks();
+builder.Services.AddMailboxWeb(builder.Configuration);
 
 var app = builder.Build();
 
@@ -23,6 +25,7 @@ app.MapHealthChecks("/health/live");
 app.MapHealthChecks("/health/ready");
 app.MapValidationApi();
 app.MapIntakeApi();
+app.MapMailboxWeb();
 app.MapGet("/", (IOptions<MailboxOptions> options) => Results.Ok(new
 {
     service = "MedComMailbox",
