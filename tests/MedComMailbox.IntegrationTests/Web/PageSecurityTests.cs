@@ -197,6 +197,7 @@ public sealed class PageSecurityTests(MailboxApp.Shared factory) : IClassFixture
         Assert.Equal(HttpStatusCode.Redirect, good.StatusCode);
         Assert.Equal("/samtykke/abc", PageClient.Location(good));
         Assert.DoesNotContain("0101901234", PageClient.Location(good), StringComparison.Ordinal);
+        Assert.DoesNotContain(factory.Logs, line => line.Contains("0101901234", StringComparison.Ordinal) || line.Contains("010190-1234", StringComparison.Ordinal));
     }
 
     [Fact]
