@@ -2,6 +2,7 @@ using MedComMailbox.Infrastructure.Bus;
 using MedComMailbox.Infrastructure.Citizens;
 using MedComMailbox.Infrastructure.Configuration;
 using MedComMailbox.Infrastructure.Hosting;
+using MedComMailbox.Web;
 using MedComMailbox.Web.Features.DigitalPost;
 using MedComMailbox.Web.Features.Intake;
 using MedComMailbox.Web.Features.Validation;
@@ -18,6 +19,7 @@ builder.Services.AddReferralWorkflow(builder.Configuration);
 builder.Services.AddMailboxBus(builder.Configuration, bus => bus.AddWorkflowConsumers());
 builder.Services.AddProblemDetails();
 builder.Services.AddHealthChecks();
+builder.Services.AddMailboxWeb(builder.Configuration);
 
 var app = builder.Build();
 
@@ -27,11 +29,13 @@ app.MapHealthChecks("/health/live");
 app.MapHealthChecks("/health/ready");
 app.MapValidationApi();
 app.MapIntakeApi();
+app.MapMailboxWeb();
 app.MapPostStatusApi();
 app.MapGet("/", (IOptions<MailboxOptions> options) => Results.Ok(new
 {
     service = "MedComMailbox",
     mailboxes = options.Value.Mailboxes.Select(m => new { m.Gln, m.SorId, m.Name }),
+    pages = new[] { "/start (staff: inbox of cases, committee, letter viewer)", "/samtykke/{token} (citizens: consent)" },
     endpoints = new[] { "POST /api/intake", "GET /api/messages/{id}", "POST /api/validate", "POST /api/digitalpost/status", "GET /health/live", "GET /health/ready" },
 }));
 

@@ -1,0 +1,56 @@
+using MedComMailbox.Web.Auth;
+using MedComMailbox.Workflow.Referrals;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+
+namespace MedComMailbox.Web.Pages.Consent;
+
+/// <summary>
+/// The consent page behind the link in the Digital Post letter. Only a signed-in citizen reaches it (the Citizen policy
+/// sends everyone else to the citizen sign-in first); the answer is recorded with the CPR number from the sign-in.
+/// </summary>
+public sealed class IndexModel(ReferralWorkflow workflow, IOptions<WorkflowOptions> workflowOptions, IOptions<AuthOptions> authOptions) : PageModel
+{
+    public const string OutcomeKey = "consent.outcome";
+    public const string GiveKey = "consent.give";
+
+    public ConsentInvitation? Invitation { get; private set; }
+
+    public string Municipality => workflowOptions.Value.Municipality;
+
+    public string Committee => workflowOptions.Value.Committee;
+
+    public string ValidityText
+    {
+        get
+        {
+            var validity = Invitation?.MaxValidity ?? workflowOptions.Value.Consent.MaxValidity;
+            return validity.TotalDays >= 364 ? "ét år" : $"{Math.Round(validity.TotalDays)} dage";
+        }
+    }
+
+    public async Task<IActionResult> OnGetAsync(string token, CancellationToken cancellationToken)
+    {
+        Invitation = await workflow.FindInvitationAsync(token, cancellationToken);
+        if (Invitation is null)
+        {
+            Response.StatusCode = StatusCodes.Status404NotFound;
+        }
+
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string token, bool give, CancellationToken cancellationToken)
+    {
+        if (User.CitizenCpr(authOptions.Value) is not { } cpr)
+        {
+            return Challenge(Schemes.Citizen);
+        }
+
+        var outcome = await workflow.AnswerByTokenAsync(token, cpr, give, cancellationToken);
+        TempData[OutcomeKey] = outcome.ToString();
+        TempData[GiveKey] = give;
+        return RedirectToPage("/Consent/Answered");
+    }
+}

@@ -1,0 +1,118 @@
+using MedComMailbox.Core.Consent;
+using MedComMailbox.Core.Letters;
+using MedComMailbox.Core.Referrals;
+
+namespace MedComMailbox.Web.Pages;
+
+/// <summary>Danish texts and formats the pages share.</summary>
+public static class Display
+{
+    private static readonly TimeZoneInfo Copenhagen = FindCopenhagen();
+
+    public static string Time(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Copenhagen).ToString("dd-MM-yyyy 'kl.' HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string Clock(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Copenhagen).ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string Date(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Copenhagen).ToString("dd-MM-yyyy", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string Date(DateOnly date) => date.ToString("dd-MM-yyyy", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Longer date for citizens: "onsdag den 4. marts 2026".</summary>
+    public static string LongDate(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Copenhagen).ToString("dddd 'den' d. MMMM yyyy", Danish);
+
+    public static readonly System.Globalization.CultureInfo Danish = System.Globalization.CultureInfo.GetCultureInfo("da-DK");
+
+    /// <summary>A CPR number as the letter viewer shows it: DDMMYY-xxxx.</summary>
+    public static string MaskCpr(string? cpr)
+    {
+        var digits = new string((cpr ?? "").Where(char.IsAsciiDigit).ToArray());
+        return digits.Length >= 6 ? digits[..6] + "-xxxx" : "xxxxxx-xxxx";
+    }
+
+    public static string State(CaseState state) => state switch
+    {
+        CaseState.AwaitingConsent => "Afventer samtykke",
+        CaseState.CheckingCustody => "Forældremyndighed kontrolleres",
+        CaseState.OnAgenda => "På udvalgets dagsorden",
+        CaseState.Decided => "Afgjort",
+        CaseState.ClosedNoConsent => "Lukket – intet samtykke",
+        CaseState.Stopped => "Standset – samtykke afvist eller trukket tilbage",
+        CaseState.ClosedByStaff => "Lukket af medarbejder",
+        _ => state.ToString(),
+    };
+
+    public static bool IsOpen(CaseState state) => state is CaseState.AwaitingConsent or CaseState.CheckingCustody or CaseState.OnAgenda;
+
+    public static string Answer(ConsentAnswer answer) => answer switch
+    {
+        ConsentAnswer.Pending => "Afventer svar",
+        ConsentAnswer.Given => "Samtykke givet",
+        ConsentAnswer.Refused => "Samtykke afvist",
+        ConsentAnswer.Withdrawn => "Samtykke trukket tilbage",
+        _ => answer.ToString(),
+    };
+
+    public static string AnswerClass(ConsentAnswer answer) => answer switch
+    {
+        ConsentAnswer.Given => "ok",
+        ConsentAnswer.Pending => "warn",
+        _ => "bad",
+    };
+
+    public static string Role(PartyRole role) => role switch
+    {
+        PartyRole.CustodyHolder => "Forældremyndighedsindehaver",
+        PartyRole.Child => "Barnet/den unge",
+        _ => role.ToString(),
+    };
+
+    public static string Letter(LetterKind kind) => kind switch
+    {
+        LetterKind.GpReceipt => "Kvittering til lægen",
+        LetterKind.ConsentRequest => "Anmodning om samtykke",
+        LetterKind.ConsentReminder => "Påmindelse om samtykke",
+        LetterKind.ClosedNoConsent => "Sagen lukket uden samtykke",
+        LetterKind.Decision => "Udvalgets afgørelse",
+        _ => kind.ToString(),
+    };
+
+    public static bool IsFailed(string status) => string.Equals(status, "failed", StringComparison.OrdinalIgnoreCase);
+
+    public static string LetterStatus(string status) => status.ToLowerInvariant() switch
+    {
+        "pending" => "Afventer afsendelse",
+        "accepted" => "Modtaget af Digital Post",
+        "delivered" => "Leveret",
+        "failed" => "Fejlet",
+        _ => status,
+    };
+
+    public static string LetterStatusClass(string status) => status.ToLowerInvariant() switch
+    {
+        "delivered" => "ok",
+        "failed" => "bad",
+        _ => "warn",
+    };
+
+    public static string Direction(string direction) => direction.ToLowerInvariant() switch
+    {
+        "in" or "inbound" => "Modtaget",
+        "out" or "outbound" => "Sendt",
+        _ => direction,
+    };
+
+    /// <summary>The units the committee can appoint as responsible party (indsatsansvarlig).</summary>
+    public static readonly IReadOnlyList<string> ResponsibleParties = ["Skolen", "PPR", "Sundhedsplejen", "Familierådgivningen"];
+
+    private static TimeZoneInfo FindCopenhagen()
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById("Europe/Copenhagen");
+        }
+        catch (TimeZoneNotFoundException)
+        {
+            return TimeZoneInfo.Utc;
+        }
+    }
+}

@@ -1,0 +1,215 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using MedComMailbox.Web.Auth;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.WebEncoders;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+
+namespace MedComMailbox.Web;
+
+/// <summary>
+/// The staff and citizen pages: Razor Pages, two cookie schemes (staff, citizen) with OpenID Connect behind each when an
+/// authority is configured, the role policies, and the development sign-ins when no authority is configured.
+/// </summary>
+public static class WebRegistration
+{
+    /// <summary>The pages of the development sign-ins: not mapped at all when the matching authority is configured.</summary>
+    internal const string StaffDevelopmentSignInPage = "/Account/Login";
+    internal const string CitizenDevelopmentSignInPage = "/Citizen/Login";
+
+    private static readonly HashSet<string> AnonymousPages = new(StringComparer.Ordinal) { StaffDevelopmentSignInPage, "/Account/SignedOut", "/Error" };
+
+    public static IServiceCollection AddMailboxWeb(this IServiceCollection services, IConfiguration configuration)
+    {
+        var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
+        // Danish letters as letters in the HTML, not as numeric entities.
+        services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+
+        services.AddRazorPages(options =>
+        {
+            // Secure by default: every page needs a staff role, except the consent pages (a signed-in citizen) and the
+            // sign-in pages. A new page is covered without anyone remembering to add an attribute.
+            options.Conventions.AddFolderApplicationModelConvention("/", model =>
+            {
+                var path = model.ViewEnginePath;
+                if (path.StartsWith("/Citizen/", StringComparison.Ordinal) || AnonymousPages.Contains(path))
+                {
+                    model.EndpointMetadata.Add(new AllowAnonymousAttribute());
+                }
+                else
+                {
+                    model.EndpointMetadata.Add(new AuthorizeAttribute(path.StartsWith("/Consent/", StringComparison.Ordinal) ? Policies.Citizen : Policies.Staff));
+                }
+            });
+            options.Conventions.AuthorizeFolder("/Committee", Policies.Committee);
+            if (auth.Staff.IsOpenIdConnect)
+            {
+                options.Conventions.AddPageRouteModelConvention(StaffDevelopmentSignInPage, model => model.Selectors.Clear());
+            }
+
+            if (auth.Citizen.IsOpenIdConnect)
+            {
+                options.Conventions.AddPageRouteModelConvention(CitizenDevelopmentSignInPage, model => model.Selectors.Clear());
+            }
+        });
+
+        var authentication = services.AddAuthentication(options =>
+        {
+            options.DefaultScheme = Schemes.Staff;
+            options.DefaultChallengeScheme = Schemes.Staff;
+            options.DefaultForbidScheme = Schemes.Staff;
+        });
+
+        authentication.AddCookie(Schemes.Staff, options =>
+        {
+            options.Cookie.Name = ".MedComMailbox.Staff";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.LoginPath = "/log-ind";
+            options.LogoutPath = "/log-ud";
+            options.ExpireTimeSpan = TimeSpan.FromHours(8);
+            options.SlidingExpiration = true;
+            options.Events.OnRedirectToAccessDenied = Forbidden;
+            if (auth.Staff.IsOpenIdConnect)
+            {
+                options.ForwardChallenge = Schemes.StaffOidc;
+            }
+        });
+
+        authentication.AddCookie(Schemes.Citizen, options =>
+        {
+            options.Cookie.Name = ".MedComMailbox.Citizen";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.LoginPath = "/borger/log-ind";
+            options.LogoutPath = "/borger/log-ud";
+            // A citizen answers one consent request: a short session, no sliding.
+            options.ExpireTimeSpan = TimeSpan.FromMinutes(30);
+            options.SlidingExpiration = false;
+            options.Events.OnRedirectToAccessDenied = Forbidden;
+            if (auth.Citizen.IsOpenIdConnect)
+            {
+                options.ForwardChallenge = Schemes.CitizenOidc;
+            }
+        });
+
+        if (auth.Staff.IsOpenIdConnect)
+        {
+            authentication.AddOpenIdConnect(Schemes.StaffOidc, "Medarbejderlogin", options =>
+            {
+                var staff = auth.Staff;
+                Common(options, staff.Authority!, staff.ClientId, staff.ClientSecret, Schemes.Staff, "/signin-oidc", "/signout-callback-oidc");
+                options.Scope.Add("profile");
+                options.TokenValidationParameters.NameClaimType = SignedInUsers.NameClaim;
+                options.TokenValidationParameters.RoleClaimType = staff.RoleClaim;
+                options.ClaimActions.MapJsonKey(staff.RoleClaim, staff.RoleClaim);
+                options.ClaimActions.MapJsonKey(staff.MailboxClaim, staff.MailboxClaim);
+                options.ClaimActions.MapUniqueJsonKey(SignedInUsers.NameClaim, SignedInUsers.NameClaim);
+                options.ClaimActions.MapUniqueJsonKey(SignedInUsers.UserNameClaim, SignedInUsers.UserNameClaim);
+            });
+        }
+
+        if (auth.Citizen.IsOpenIdConnect)
+        {
+            authentication.AddOpenIdConnect(Schemes.CitizenOidc, "MitID", options =>
+            {
+                var citizen = auth.Citizen;
+                Common(options, citizen.Authority!, citizen.ClientId, citizen.ClientSecret, Schemes.Citizen, "/signin-citizen", "/signout-callback-citizen");
+                options.ClaimActions.MapUniqueJsonKey(citizen.CprClaim, citizen.CprClaim);
+                options.Events.OnTicketReceived = context =>
+                {
+                    // The citizen cookie keeps the CPR number and nothing else the identity provider sent.
+                    var cpr = context.Principal?.FindFirst(citizen.CprClaim)?.Value;
+                    if (string.IsNullOrEmpty(cpr))
+                    {
+                        context.Fail("The sign-in carried no CPR number.");
+                        return Task.CompletedTask;
+                    }
+
+                    context.Principal = CitizenPrincipal(cpr, citizen.CprClaim, "oidc");
+                    return Task.CompletedTask;
+                };
+            });
+        }
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Staff, p => p.AddAuthenticationSchemes(Schemes.Staff).RequireAuthenticatedUser()
+                .RequireRole(StaffRoles.Operator, StaffRoles.Committee, StaffRoles.Administrator))
+            .AddPolicy(Policies.Operator, p => p.AddAuthenticationSchemes(Schemes.Staff).RequireAuthenticatedUser()
+                .RequireRole(StaffRoles.Operator, StaffRoles.Administrator))
+            .AddPolicy(Policies.Committee, p => p.AddAuthenticationSchemes(Schemes.Staff).RequireAuthenticatedUser()
+                .RequireRole(StaffRoles.Committee, StaffRoles.Administrator))
+            .AddPolicy(Policies.Administrator, p => p.AddAuthenticationSchemes(Schemes.Staff).RequireAuthenticatedUser()
+                .RequireRole(StaffRoles.Administrator))
+            .AddPolicy(Policies.Citizen, p => p.AddAuthenticationSchemes(Schemes.Citizen).RequireAuthenticatedUser()
+                .RequireClaim(auth.Citizen.CprClaim));
+
+        return services;
+    }
+
+    /// <summary>Static files (the style sheet), authentication, authorization and the pages.</summary>
+    public static WebApplication MapMailboxWeb(this WebApplication app)
+    {
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapRazorPages();
+        return app;
+    }
+
+    /// <summary>A staff principal as the development sign-in issues it (claim types as the OpenID Connect sign-in has them).</summary>
+    internal static ClaimsPrincipal StaffPrincipal(DevelopmentUser user, StaffAuthOptions options)
+    {
+        var identity = new ClaimsIdentity("development", SignedInUsers.NameClaim, options.RoleClaim);
+        identity.AddClaim(new Claim("sub", user.UserName));
+        identity.AddClaim(new Claim(SignedInUsers.UserNameClaim, user.UserName));
+        identity.AddClaim(new Claim(SignedInUsers.NameClaim, string.IsNullOrWhiteSpace(user.Name) ? user.UserName : user.Name));
+        foreach (var role in user.Roles)
+        {
+            identity.AddClaim(new Claim(options.RoleClaim, role));
+        }
+
+        foreach (var gln in user.Mailboxes)
+        {
+            identity.AddClaim(new Claim(options.MailboxClaim, gln));
+        }
+
+        return new ClaimsPrincipal(identity);
+    }
+
+    internal static ClaimsPrincipal CitizenPrincipal(string cpr, string cprClaim, string authenticationType) =>
+        new(new ClaimsIdentity([new Claim(cprClaim, cpr)], authenticationType));
+
+    private static void Common(OpenIdConnectOptions options, string authority, string? clientId, string? clientSecret, string signInScheme, string callback, string signedOutCallback)
+    {
+        options.Authority = authority;
+        options.ClientId = clientId;
+        options.ClientSecret = clientSecret;
+        options.SignInScheme = signInScheme;
+        options.CallbackPath = callback;
+        options.SignedOutCallbackPath = signedOutCallback;
+        options.ResponseType = OpenIdConnectResponseType.Code;
+        options.UsePkce = true;
+        options.MapInboundClaims = false;
+        options.GetClaimsFromUserInfoEndpoint = true;
+        options.SaveTokens = false;
+        options.RequireHttpsMetadata = authority.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static async Task Forbidden(RedirectContext<CookieAuthenticationOptions> context)
+    {
+        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        context.Response.ContentType = "text/html; charset=utf-8";
+        await context.Response.WriteAsync(
+            "<!DOCTYPE html><html lang=\"da\"><head><meta charset=\"utf-8\"><title>Ingen adgang</title><link rel=\"stylesheet\" href=\"/css/site.css\"></head>" +
+            "<body><main class=\"page\"><h1>Ingen adgang</h1><p>Du er logget ind, men din rolle giver ikke adgang til denne side.</p>" +
+            "<p><a href=\"/start\">Til forsiden</a></p></main></body></html>");
+    }
+}
