@@ -62,7 +62,8 @@ public sealed class CaseEffects(
                     break;
 
                 case ScheduleDeadline deadline:
-                    await cases.AddDeadlineAsync(connection, transaction, row.Id, deadline.Kind.ToString(), deadline.DueAt.ToUnixTimeMilliseconds());
+                    // The rules act strictly after a deadline: the row comes due one second later.
+                    await cases.AddDeadlineAsync(connection, transaction, row.Id, deadline.Kind.ToString(), deadline.DueAt.AddSeconds(1).ToUnixTimeMilliseconds());
                     break;
 
                 case RecheckCustody:
@@ -145,6 +146,7 @@ public sealed class CaseEffects(
     private async Task SendGpMessageAsync(DbConnection connection, DbTransaction transaction, CaseRow row, ReferralCase @case, LetterKind kind, DateTimeOffset now)
     {
         var values = CommonValues(row);
+        values["recipientName"] = row.GpName ?? "læge";
         AddDecisionValues(values, @case);
         var template = options.Value.Template(kind);
         var text = template.Render(values);

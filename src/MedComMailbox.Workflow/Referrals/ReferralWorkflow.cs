@@ -430,16 +430,15 @@ public sealed partial class ReferralWorkflow(
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await cases.Database.OpenAsync(cancellationToken);
-        // Strictly past due: the rules compare with "after the deadline".
         var due = (await connection.QueryAsync<DeadlineRow>(
             cases.Database.Dialect.Limit(
-                "SELECT id, case_id, kind, due_at, attempts FROM deadlines WHERE done_at IS NULL AND due_at < @now AND (locked_until IS NULL OR locked_until < @now) ORDER BY due_at", 20),
+                "SELECT id, case_id, kind, due_at, attempts FROM deadlines WHERE done_at IS NULL AND due_at <= @now AND (locked_until IS NULL OR locked_until <= @now) ORDER BY due_at", 20),
             new { now })).AsList();
         var claimed = new List<DeadlineRow>();
         foreach (var row in due)
         {
             var taken = await connection.ExecuteAsync(
-                "UPDATE deadlines SET locked_by = @me, locked_until = @until WHERE id = @Id AND done_at IS NULL AND (locked_until IS NULL OR locked_until < @now)",
+                "UPDATE deadlines SET locked_by = @me, locked_until = @until WHERE id = @Id AND done_at IS NULL AND (locked_until IS NULL OR locked_until <= @now)",
                 new { me = _me, until = now + (long)DeadlineLease.TotalMilliseconds, row.Id, now });
             if (taken == 1)
             {
@@ -618,5 +617,5 @@ public sealed partial class ReferralWorkflow(
     private static partial void LogCustodyLookupFailed(ILogger logger, Guid messageId, string? exceptionType);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Deadline {DeadlineId} ({Kind}) failed on attempt {Attempt} ({ExceptionType}); next try in {DelayMinutes} min")]
-    private static partial void LogDeadlineFailed(ILogger logger, long deadlineId, string kind, int attempt, string? exceptionType, double delayMinutes);
+    private static partial void LogDeadlineFailed(ILogger logger, long deadlineId, string kind, long attempt, string? exceptionType, double delayMinutes);
 }

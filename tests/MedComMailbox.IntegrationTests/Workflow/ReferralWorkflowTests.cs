@@ -25,7 +25,12 @@ public sealed class ReferralWorkflowTests : IDisposable
     {
         _app = new MailboxApp(
             new Dictionary<string, string?> { ["Workflow:SweepInterval"] = "00:00:00.200" },
-            services => services.AddSingleton<TimeProvider>(_time));
+            services =>
+            {
+                services.AddSingleton<TimeProvider>(_time);
+                // The test drives the sweep itself, one step per advance of the clock.
+                services.Remove(services.Single(d => d.ImplementationType == typeof(WorkflowSweeps)));
+            });
         _ = _app.Server;
     }
 
@@ -41,7 +46,11 @@ public sealed class ReferralWorkflowTests : IDisposable
         Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
         await MailboxApp.Eventually(async () => await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM cases") == 1, "a case opened");
         var summary = Assert.Single(await Queries.ListAsync(openOnly: true, CancellationToken.None));
-        await MailboxApp.Eventually(async () => await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters WHERE status = 'delivered'") == 2, "both consent requests delivered");
+        await MailboxApp.Eventually(async () =>
+        {
+            await SweepAsync();
+            return await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters WHERE status = 'delivered'") == 2;
+        }, "both consent requests delivered");
         return (await Queries.GetAsync(summary.Id, CancellationToken.None))!;
     }
 
@@ -119,7 +128,8 @@ public sealed class ReferralWorkflowTests : IDisposable
 
         // The second holder answers on paper; staff register it. Custody is re-checked, the case goes on the agenda.
         Assert.True(await Workflow.RegisterConsentAsync(detail.Id, holders[1], ConsentAnswer.Given, "sundhedsplejerske", CancellationToken.None));
-        await MailboxApp.Eventually(async () => (await Queries.GetAsync(detail.Id, CancellationToken.None))!.State == CaseState.OnAgenda, "the custody re-check and the agenda");
+        await SweepAsync();
+        Assert.Equal(CaseState.OnAgenda, (await Queries.GetAsync(detail.Id, CancellationToken.None))!.State);
         var onAgenda = (await Queries.GetAsync(detail.Id, CancellationToken.None))!;
         Assert.True(onAgenda.Agenda!.WithinDeadline);
         Assert.Equal(DayOfWeek.Wednesday, TimeZoneInfo.ConvertTime(onAgenda.Agenda.Meeting, TimeZoneInfo.FindSystemTimeZoneById("Europe/Copenhagen")).DayOfWeek);
@@ -181,7 +191,8 @@ public sealed class ReferralWorkflowTests : IDisposable
             Assert.True(await Workflow.RegisterConsentAsync(detail.Id, party.PartyId, ConsentAnswer.Given, "sundhedsplejerske", CancellationToken.None));
         }
 
-        await MailboxApp.Eventually(async () => (await Queries.GetAsync(detail.Id, CancellationToken.None))!.State == CaseState.OnAgenda, "on the agenda");
+        await SweepAsync();
+        Assert.Equal(CaseState.OnAgenda, (await Queries.GetAsync(detail.Id, CancellationToken.None))!.State);
         Assert.True(await Workflow.RegisterConsentAsync(detail.Id, detail.Parties[1].PartyId, ConsentAnswer.Withdrawn, "sundhedsplejerske", CancellationToken.None));
 
         var stopped = (await Queries.GetAsync(detail.Id, CancellationToken.None))!;
