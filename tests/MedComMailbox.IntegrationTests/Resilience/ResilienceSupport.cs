@@ -265,7 +265,7 @@ internal sealed class MailboxDb(string dataDirectory)
         var outbox = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox");
         var pending = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE dispatched_at IS NULL");
         var unrouted = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM messages WHERE direction = 'in' AND routed_at IS NULL");
-        var all = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM messages");
+        var all = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM messages WHERE direction = 'in'");
         return new MailboxState(inbound.Select(r => (r.Item1, r.Item2)).ToList(), items, consumed, outbox, pending, unrouted, all);
     }
 

@@ -117,7 +117,9 @@ public sealed class WorkflowPagesTests : IDisposable
         }
 
         var queries = _app.Services.GetRequiredService<CaseQueries>();
-        await MailboxApp.Eventually(async () => (await queries.AgendaAsync(DateTimeOffset.UtcNow, default)).Any(i => i.CaseId == caseId), "the case on the agenda", 30000);
+        await MailboxApp.Eventually(
+            async () => (await queries.AgendaAsync(DateTimeOffset.UtcNow, default)).Any(i => i.CaseId == caseId),
+            $"the case on the agenda (now {(await queries.GetAsync(caseId, default))?.State})", 60000);
 
         using var committee = await PageClient.StaffAsync(_app, "udvalg");
         var (agendaStatus, agenda) = await committee.GetPageAsync("/udvalg");
