@@ -1,34 +1,35 @@
+using System.Data.Common;
 using Dapper;
 
 namespace MedComMailbox.Infrastructure.Storage;
 
 /// <summary>The consumers' side of the database: the idempotency ledger and the inbox items people work from.</summary>
-public sealed class InboxStore(MailboxDatabase database, TimeProvider time)
+public static class InboxStore
 {
+    /// <summary>Whether a consumer has handled the message before (a quick check outside any transaction).</summary>
+    public static async Task<bool> WasConsumedAsync(DbConnection connection, DbTransaction? transaction, string consumer, string messageId) =>
+        await connection.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM consumed WHERE consumer = @consumer AND message_id = @messageId", new { consumer, messageId }, transaction) > 0;
+
     /// <summary>
-    /// Puts a received message in the inbox, once. The ledger row and the effect are one transaction, so a
-    /// redelivered event (after a crash, a broker restart or a recovered in-memory event) changes nothing.
-    /// Returns false when the event had been consumed before.
+    /// Puts a received message in the inbox, once, inside the consumer's own transaction: the ledger row and the effect
+    /// commit together, so a redelivered event (after a crash, a broker restart or a recovered in-memory event) changes
+    /// nothing. Returns false when the event had been consumed before.
     /// </summary>
-    public async Task<bool> RouteToInboxAsync(string consumer, Guid messageId, string mailboxGln, string? threadId, CancellationToken cancellationToken)
+    public static async Task<bool> RouteToInboxAsync(
+        DbConnection connection, DbTransaction transaction, string consumer, string messageId, string mailboxGln, string? threadId, long now)
     {
-        var id = messageId.ToString();
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var seen = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM consumed WHERE consumer = @consumer AND message_id = @id", new { consumer, id }, transaction);
-        if (seen > 0)
+        if (await WasConsumedAsync(connection, transaction, consumer, messageId))
         {
             return false;
         }
 
-        await connection.ExecuteAsync("INSERT INTO consumed (consumer, message_id, consumed_at) VALUES (@consumer, @id, @now)", new { consumer, id, now }, transaction);
+        await connection.ExecuteAsync("INSERT INTO consumed (consumer, message_id, consumed_at) VALUES (@consumer, @messageId, @now)", new { consumer, messageId, now }, transaction);
         await connection.ExecuteAsync(
-            "INSERT INTO inbox_items (id, message_id, mailbox_gln, thread_id, state, created_at) VALUES (@item, @id, @mailboxGln, @threadId, 'new', @now)",
-            new { item = Guid.NewGuid().ToString(), id, mailboxGln, threadId, now },
+            "INSERT INTO inbox_items (id, message_id, mailbox_gln, thread_id, state, created_at) VALUES (@item, @messageId, @mailboxGln, @threadId, 'new', @now)",
+            new { item = Guid.NewGuid().ToString(), messageId, mailboxGln, threadId, now },
             transaction);
-        await connection.ExecuteAsync("UPDATE messages SET routed_at = @now WHERE id = @id", new { now, id }, transaction);
-        await transaction.CommitAsync(cancellationToken);
+        await connection.ExecuteAsync("UPDATE messages SET routed_at = @now WHERE id = @messageId", new { now, messageId }, transaction);
         return true;
     }
 }

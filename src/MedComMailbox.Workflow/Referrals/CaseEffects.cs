@@ -114,14 +114,13 @@ public sealed class CaseEffects(
     /// <summary>Copies the case's state into the row's columns (after the rules ran, before saving).</summary>
     public static void Refresh(CaseRow row, ReferralCase @case, DateTimeOffset now)
     {
-        var wasOpen = row.State is nameof(CaseState.AwaitingConsent) or nameof(CaseState.CheckingCustody) or nameof(CaseState.OnAgenda);
         row.State = @case.State.ToString();
         row.ConsentDeadline = @case.ConsentDeadline.ToUnixTimeMilliseconds();
         row.ConsentCompletedAt = @case.ConsentCompletedAt?.ToUnixTimeMilliseconds();
         row.ClosedReason = @case.ClosedReason;
-        if (!@case.IsOpen && (wasOpen || row.ClosedAt is null))
+        if (!@case.IsOpen && row.ClosedAt is null)
         {
-            row.ClosedAt ??= now.ToUnixTimeMilliseconds();
+            row.ClosedAt = now.ToUnixTimeMilliseconds();
             row.MeetingAt = @case.State == CaseState.Decided ? row.MeetingAt : null;
         }
 

@@ -49,7 +49,12 @@ public sealed partial class ReferralWorkflow(
     private static readonly TimeSpan DeadlineLease = TimeSpan.FromMinutes(2);
     private readonly string _me = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 
-    private AgendaPlanner Planner => new(options.Value.Schedule(), options.Value.Calendar());
+    // Built once: the options do not change while the process runs, and triage is on the intake's hot path.
+    private readonly Lazy<AgendaPlanner> _planner = new(() => new AgendaPlanner(options.Value.Schedule(), options.Value.Calendar()));
+    private readonly Lazy<TriageRules> _rules = new(() => options.Value.TriageRules());
+    private readonly Lazy<ConsentPolicy> _policy = new(() => options.Value.ConsentPolicy());
+
+    private AgendaPlanner Planner => _planner.Value;
 
     // ---------------------------------------------------------------- triage
 
@@ -67,7 +72,7 @@ public sealed partial class ReferralWorkflow(
         IReadOnlyList<CaseRef> candidates;
         await using (var connection = await cases.Database.OpenAsync(cancellationToken))
         {
-            if (!retry && await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM consumed WHERE consumer = @consumer AND message_id = @id", new { consumer, id }) > 0)
+            if (!retry && await InboxStore.WasConsumedAsync(connection, null, consumer, id))
             {
                 return TriageOutcome.AlreadyDone;
             }
@@ -80,7 +85,7 @@ public sealed partial class ReferralWorkflow(
         var summary = reader.Read(message.Raw, message.ContentType).Summary;
         var input = new TriageInput(messageId, message.Kind, message.Category, message.Topic, message.PatientCpr, message.ThreadId,
             message.SenderGln, message.MailboxGln ?? message.ReceiverGln, DateTimeOffset.FromUnixTimeMilliseconds(message.ReceivedAt));
-        var decision = TriageClassifier.Classify(input, candidates, options.Value.TriageRules());
+        var decision = TriageClassifier.Classify(input, candidates, _rules.Value);
         CprNumber? child = null;
         if (decision.Route == TriageRoute.NewReferral && !CprNumber.TryParse(message.PatientCpr, out child))
         {
@@ -129,21 +134,9 @@ public sealed partial class ReferralWorkflow(
         var nowMs = now.ToUnixTimeMilliseconds();
         await using var connection = await cases.Database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (!retry)
+        if (!retry && !await InboxStore.RouteToInboxAsync(connection, transaction, consumer, message.Id, message.MailboxGln ?? message.ReceiverGln ?? "", message.ThreadId, nowMs))
         {
-            var seen = await connection.ExecuteScalarAsync<long>(
-                "SELECT COUNT(*) FROM consumed WHERE consumer = @consumer AND message_id = @Id", new { consumer, message.Id }, transaction);
-            if (seen > 0)
-            {
-                return TriageOutcome.AlreadyDone;
-            }
-
-            await connection.ExecuteAsync("INSERT INTO consumed (consumer, message_id, consumed_at) VALUES (@consumer, @Id, @nowMs)", new { consumer, message.Id, nowMs }, transaction);
-            await connection.ExecuteAsync(
-                "INSERT INTO inbox_items (id, message_id, mailbox_gln, thread_id, state, created_at) VALUES (@item, @Id, @mailbox, @ThreadId, 'new', @nowMs)",
-                new { item = Guid.NewGuid().ToString(), message.Id, mailbox = message.MailboxGln ?? message.ReceiverGln ?? "", message.ThreadId, nowMs },
-                transaction);
-            await connection.ExecuteAsync("UPDATE messages SET routed_at = @nowMs WHERE id = @Id", new { nowMs, message.Id }, transaction);
+            return TriageOutcome.AlreadyDone;
         }
 
         TriageOutcome outcome;
@@ -184,7 +177,7 @@ public sealed partial class ReferralWorkflow(
         var names = holders.ToDictionary(h => h.Cpr, h => h.Name, StringComparer.Ordinal);
         var childName = custody?.Child.Name ?? summary.PatientName ?? "barnet";
         names[child.Value] = childName;
-        var (@case, caseEffects) = ReferralCase.Open(Guid.NewGuid(), child, parties, options.Value.ConsentPolicy(), now);
+        var (@case, caseEffects) = ReferralCase.Open(Guid.NewGuid(), child, parties, _policy.Value, now);
         var row = new CaseRow
         {
             Id = @case.Id.ToString(),
@@ -237,7 +230,7 @@ public sealed partial class ReferralWorkflow(
             return null;
         }
 
-        var @case = ReferralCase.Restore(CaseStore.Deserialize(row.Snapshot), options.Value.ConsentPolicy());
+        var @case = ReferralCase.Restore(CaseStore.Deserialize(row.Snapshot), _policy.Value);
         var party = @case.Parties.FirstOrDefault(p => p.PartyId == found.PartyId);
         if (party is null)
         {
@@ -541,7 +534,7 @@ public sealed partial class ReferralWorkflow(
                     return false;
                 }
 
-                var @case = ReferralCase.Restore(CaseStore.Deserialize(row.Snapshot), options.Value.ConsentPolicy());
+                var @case = ReferralCase.Restore(CaseStore.Deserialize(row.Snapshot), _policy.Value);
                 var wasOpen = @case.IsOpen;
                 var stateBefore = @case.State;
                 var result = await step(connection, transaction, row, @case, now);

@@ -25,13 +25,16 @@ public sealed class VansHttpEndpointTests
 
         using var response = await app.PostAsync("/api/intake", Samples.Referral, "application/fhir+json");
 
-        await MailboxApp.Eventually(() => vans.LogEntries.Count(e => e.ResponseMessage.StatusCode is 200) == 1, "the envelope accepted by the provider", 30000);
-        var delivered = vans.LogEntries[^1].RequestMessage;
+        // The referral also makes the workflow send the GP a receipt through the same endpoint: look at the acknowledgement.
+        var reader = new InboundReader();
+        bool IsAcknowledgement(WireMock.Logging.ILogEntry e) => reader.Read(e.RequestMessage.BodyAsBytes!, null).Summary.Kind == MedComMessageKind.Acknowledgement;
+        await MailboxApp.Eventually(() => vans.LogEntries.Count(e => e.ResponseMessage.StatusCode is 200 && IsAcknowledgement(e)) == 1, "the envelope accepted by the provider", 30000);
+        var delivered = vans.LogEntries.Last(e => e.ResponseMessage.StatusCode is 200 && IsAcknowledgement(e)).RequestMessage;
         Assert.StartsWith("application/xml", delivered.Headers!["Content-Type"][0], StringComparison.Ordinal);
-        var answer = new InboundReader().Read(delivered.BodyAsBytes!, null).Summary;
+        var answer = reader.Read(delivered.BodyAsBytes!, null).Summary;
         Assert.Equal(Samples.ReferralHeaderId, answer.AcknowledgedMessageId);
         Assert.Equal("ok", answer.AcknowledgementCode);
         Assert.False(Directory.Exists(app.Outbound));
-        await MailboxApp.Eventually(async () => await app.QuerySingleAsync<long>("SELECT COUNT(*) FROM outbox WHERE kind = 'deliver' AND dispatched_at IS NOT NULL") == 1, "the outbox row marked sent");
+        await MailboxApp.Eventually(async () => await app.QuerySingleAsync<long>("SELECT COUNT(*) FROM outbox WHERE kind = 'deliver' AND type = 'Acknowledgement' AND dispatched_at IS NOT NULL") == 1, "the outbox row marked sent");
     }
 }
