@@ -50,7 +50,7 @@ public sealed class FolderIntakeTests : IDisposable
         Assert.Equal(3, Archived().Length);
         Assert.Equal(2, await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM messages WHERE direction = 'in'"));
         Assert.Equal(1, await _app.QuerySingleAsync<long>("SELECT duplicate_count FROM messages WHERE message_id = @id", new { id = Samples.ReferralHeaderId }));
-        Assert.Equal(["folder"], (await _app.QueryAsync<string>("SELECT DISTINCT channel FROM messages")).ToArray());
+        Assert.Equal(["folder"], (await _app.QueryAsync<string>("SELECT DISTINCT channel FROM messages WHERE direction = 'in'")).ToArray());
         await MailboxApp.Eventually(
             () => _app.OutboundAnswers().Count(a => a.Summary.Kind is MedComMessageKind.Acknowledgement or MedComMessageKind.OioXmlReceipt) == 3,
             "two ok acknowledgements and one positive receipt");
@@ -95,7 +95,7 @@ public sealed class FolderIntakeTests : IDisposable
 
         Assert.Equal(1, taken);
         Assert.Empty(Directory.GetFiles(_app.Inbound));
-        Assert.Equal(1, await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM messages"));
+        Assert.Equal(1, await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM messages WHERE direction = 'in'"));
         await MailboxApp.Eventually(() => _app.OutboundAnswers().Any(a => a.Summary.AcknowledgementCode == "ok"), "the ok after the transient-error");
     }
 

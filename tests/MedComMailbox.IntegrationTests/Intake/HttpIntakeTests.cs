@@ -112,7 +112,7 @@ public sealed class HttpIntakeTests : IDisposable
         Assert.Equal("duplicate", againBody.GetProperty("outcome").GetString());
         Assert.Equal(HttpStatusCode.OK, wrapped);
         await MailboxApp.Eventually(() => _app.OutboundAnswers().Count(a => a.File.Contains("receipt-positive", StringComparison.Ordinal)) == 3, "three positive receipts (first, duplicate, wrapped duplicate)");
-        Assert.Equal(2, await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM messages"));
+        Assert.Equal(2, await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM messages WHERE direction = 'in'"));
     }
 
     public static TheoryData<string> InvalidSamples()
