@@ -88,8 +88,12 @@ public sealed class AdministrationChangesTests : IDisposable
         var caseId = await ReferralCaseAsync();
         using var operatorClient = await PageClient.StaffAsync(_app, "sundhedsplejerske");
         using var admin = await PageClient.StaffAsync(_app, "admin");
+        var messageId = await _app.QuerySingleAsync<string>(
+            "SELECT message_id FROM inbox_items WHERE case_id = @caseId", new { caseId = caseId.ToString() });
         Assert.Contains(caseId.ToString(), (await operatorClient.GetPageAsync("/sager")).Html, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await operatorClient.GetPageAsync("/sager/" + caseId)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await operatorClient.GetPageAsync("/beskeder/" + messageId)).Status);
+        Assert.Contains("/beskeder/" + messageId, (await operatorClient.GetPageAsync("/indbakke?visning=alle")).Html, StringComparison.Ordinal);
 
         // Refused: a mailbox that is not configured, and "only the chosen" with none chosen.
         using var unknown = await admin.PostFormAsync("/administration/brugere", "/administration/brugere?handler=Save",
@@ -111,6 +115,8 @@ public sealed class AdministrationChangesTests : IDisposable
         // The same signed-in session: the limit applies from the next request, without signing in again.
         Assert.DoesNotContain(caseId.ToString(), (await operatorClient.GetPageAsync("/sager")).Html, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await operatorClient.GetPageAsync("/sager/" + caseId)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await operatorClient.GetPageAsync("/beskeder/" + messageId)).Status);
+        Assert.DoesNotContain("/beskeder/" + messageId, (await operatorClient.GetPageAsync("/indbakke?visning=alle")).Html, StringComparison.Ordinal);
         // Another user is not limited.
         Assert.Contains(caseId.ToString(), (await admin.GetPageAsync("/sager")).Html, StringComparison.Ordinal);
 
