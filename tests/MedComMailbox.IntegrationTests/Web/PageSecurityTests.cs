@@ -144,7 +144,7 @@ public sealed class PageSecurityTests(MailboxApp.Shared factory) : IClassFixture
             }
         }
 
-        Assert.True(checkedCount >= 6, $"Only {checkedCount} role-restricted requests found: the enumeration no longer sees the policies.");
+        Assert.True(checkedCount >= 20, $"Only {checkedCount} role-restricted requests found: the enumeration no longer sees the policies.");
         Assert.True(problems.Count == 0, "Reachable with the wrong role:\n" + string.Join("\n", problems));
     }
 
