@@ -29,6 +29,7 @@ public static class WorkflowRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<CaseStore>();
         services.AddSingleton<WorkflowSignal>();
+        services.AddSingleton<LetterTemplates>();
         services.AddSingleton<CaseEffects>();
         services.AddSingleton<ReferralWorkflow>();
         services.AddSingleton<CaseQueries>();

@@ -29,6 +29,7 @@ public sealed class CaseEffects(
     IInboundMessageReader reader,
     IOptions<MailboxOptions> mailbox,
     IOptions<WorkflowOptions> options,
+    LetterTemplates templates,
     WorkflowSignal signal)
 {
     private static readonly CultureInfo Danish = CultureInfo.GetCultureInfo("da-DK");
@@ -147,7 +148,7 @@ public sealed class CaseEffects(
         var values = CommonValues(row);
         values["recipientName"] = row.GpName ?? "læge";
         AddDecisionValues(values, @case);
-        var template = options.Value.Template(kind);
+        var template = await templates.GetAsync(connection, transaction, kind);
         var text = template.Render(values);
         var us = mailbox.Value.Find(row.MailboxGln) ?? throw new InvalidOperationException("The case's mailbox is no longer configured.");
         // Read in the case's own transaction: another connection could wait on this one's locks (SQL Server).
@@ -198,7 +199,7 @@ public sealed class CaseEffects(
         }
 
         AddDecisionValues(values, @case);
-        var template = options.Value.Template(kind);
+        var template = await templates.GetAsync(connection, transaction, kind);
         var id = Guid.NewGuid().ToString();
         await connection.ExecuteAsync(
             """
