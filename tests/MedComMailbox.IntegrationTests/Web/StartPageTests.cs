@@ -71,8 +71,8 @@ public sealed class StartPageTests : IDisposable
         var (status, html) = await admin.GetPageAsync("/start");
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Contains("<a href=\"/indbakke?visning=nye\" aria-label=\"3 nye beskeder i Koordinationsudvalget for børn og unge, Eksempel Kommune\">3</a>", html, StringComparison.Ordinal);
-        Assert.Contains("<a href=\"/indbakke?visning=nye\" aria-label=\"1 nye beskeder i Sundhedsplejen, Eksempel Kommune\">1</a>", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/indbakke?visning=nye&amp;postkasse=5790000991006\" aria-label=\"3 nye beskeder i Koordinationsudvalget for børn og unge, Eksempel Kommune\">3</a>", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"/indbakke?visning=nye&amp;postkasse=5790000991013\" aria-label=\"1 nye beskeder i Sundhedsplejen, Eksempel Kommune\">1</a>", html, StringComparison.Ordinal);
         Assert.Contains("<td class=\"number\">4</td>", html, StringComparison.Ordinal);
         Assert.Contains("<strong>2</strong> sager med overskredet svarfrist", html, StringComparison.Ordinal);
         Assert.Contains("<strong>2</strong> sager, hvor svarfristen for samtykke udløber inden for 2 dage", html, StringComparison.Ordinal);
@@ -116,7 +116,7 @@ public sealed class StartPageTests : IDisposable
         Assert.Contains("<a href=\"/udvalg\">se dagsordenen</a>", committeeHtml, StringComparison.Ordinal);
         Assert.DoesNotContain("href=\"/indbakke", committeeHtml, StringComparison.Ordinal);
         Assert.DoesNotContain("href=\"/drift", committeeHtml, StringComparison.Ordinal);
-        Assert.Contains("href=\"/indbakke?visning=nye\"", operatorHtml, StringComparison.Ordinal);
+        Assert.Contains("href=\"/indbakke?visning=nye&amp;postkasse=", operatorHtml, StringComparison.Ordinal);
         Assert.DoesNotContain("href=\"/udvalg\"", operatorHtml, StringComparison.Ordinal);
     }
 }
