@@ -1,6 +1,7 @@
 using MassTransit;
 using MedComMailbox.Infrastructure.Bus;
 using MedComMailbox.Infrastructure.Citizens;
+using MedComMailbox.Workflow.Operations;
 using MedComMailbox.Workflow.Referrals;
 using MedComMailbox.Workflow.Triage;
 using Microsoft.Extensions.Configuration;
@@ -32,6 +33,7 @@ public static class WorkflowRegistration
         services.AddSingleton<CaseEffects>();
         services.AddSingleton<ReferralWorkflow>();
         services.AddSingleton<CaseQueries>();
+        services.AddOperationsAndStatistics();
         services.AddSingleton<LetterDispatcher>();
         services.AddSingleton<IPostStatusSink>(sp => sp.GetRequiredService<LetterDispatcher>());
         var runConsumers = configuration.GetValue<bool?>($"{BusOptions.Section}:{nameof(BusOptions.RunConsumers)}") ?? true;
