@@ -69,6 +69,34 @@ public sealed class ReferralWorkflowTests : IDisposable
     }
 
     [Fact]
+    public async Task A_child_of_fifteen_consents_too_and_the_case_waits_for_the_child_as_well_as_the_custody_holder()
+    {
+        const string teenager = "0509119995"; // 15 or older on the test's date; one custody holder in the development register
+        using var response = await _app.PostAsync("/api/intake", Samples.Read("carecommunication/gp-referral-with-attachment.json"), "application/fhir+json");
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        await MailboxApp.Eventually(async () => await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM cases") == 1, "a case opened");
+        await MailboxApp.Eventually(async () =>
+        {
+            await SweepAsync();
+            return await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters WHERE kind = 'ConsentRequest' AND status = 'delivered'") == 2;
+        }, "consent requests to the custody holder and the child");
+
+        var caseId = Assert.Single(await Queries.ListAsync(openOnly: true, CancellationToken.None)).Id;
+        var detail = (await Queries.GetAsync(caseId, CancellationToken.None))!;
+        Assert.Equal(teenager, detail.ChildCpr);
+        Assert.Contains(detail.Parties, p => p.PartyId == teenager && p.Role == PartyRole.Child);
+        Assert.Single(detail.Parties, p => p.Role == PartyRole.CustodyHolder);
+        Assert.Equal(1, await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters WHERE kind = 'ConsentRequest' AND party_id = @teenager", new { teenager }));
+
+        // The custody holder's consent alone is not enough.
+        var holder = detail.Parties.Single(p => p.Role == PartyRole.CustodyHolder).PartyId;
+        Assert.True(await Workflow.RegisterConsentAsync(caseId, holder, ConsentAnswer.Given, "test", CancellationToken.None));
+        Assert.Equal(CaseState.AwaitingConsent, (await Queries.GetAsync(caseId, CancellationToken.None))!.State);
+        Assert.True(await Workflow.RegisterConsentAsync(caseId, teenager, ConsentAnswer.Given, "test", CancellationToken.None));
+        Assert.Equal(CaseState.CheckingCustody, (await Queries.GetAsync(caseId, CancellationToken.None))!.State);
+    }
+
+    [Fact]
     public async Task A_referral_gets_a_gp_receipt_in_its_thread_and_a_consent_request_to_each_custody_holder()
     {
         var detail = await ReferralOpensACaseAsync();
