@@ -1,3 +1,4 @@
+using MedComMailbox.Infrastructure.Configuration;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +13,7 @@ public static class BusRegistration
     /// </summary>
     public static IServiceCollection AddMailboxBus(this IServiceCollection services, IConfiguration configuration, Action<IBusRegistrationConfigurator>? consumers)
     {
-        services.AddOptions<BusOptions>().BindConfiguration(BusOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BusOptions>().BindConfiguration(BusOptions.Section).ValidateSettings().ValidateOnStart();
         var options = configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions();
 
         services.AddMassTransit(x =>

@@ -22,9 +22,9 @@ public static class MailboxServices
     /// </summary>
     public static IServiceCollection AddMailboxCore(this IServiceCollection services)
     {
-        services.AddOptions<MailboxOptions>().BindConfiguration(MailboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<VansOptions>().BindConfiguration(VansOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<MailboxOptions>().BindConfiguration(MailboxOptions.Section).ValidateSettings().ValidateOnStart();
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateSettings().ValidateOnStart();
+        services.AddOptions<VansOptions>().BindConfiguration(VansOptions.Section).ValidateSettings().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
         // First hosted service: the schema is current before anything else starts.
