@@ -81,6 +81,17 @@ public sealed class WorkflowOptions : IValidatableObject
                 else
                 {
                     LetterTemplate.Create(kind, letter.Title, letter.Text);
+                    // The template only recognises ASCII names; anything else in double braces would reach the citizen verbatim.
+                    var allowed = LetterPlaceholders.For(kind);
+                    var stray = System.Text.RegularExpressions.Regex.Matches(letter.Text, @"\{\{(.*?)\}\}")
+                        .Select(m => m.Groups[1].Value.Trim())
+                        .Where(name => !allowed.Contains(name))
+                        .Distinct(StringComparer.Ordinal)
+                        .ToList();
+                    if (stray.Count > 0)
+                    {
+                        problem = $"unknown placeholder(s) {string.Join(", ", stray.Select(u => "{{" + u + "}}"))}; allowed: {string.Join(", ", allowed.Select(a => "{{" + a + "}}"))}.";
+                    }
                 }
             }
             catch (Exception e) when (e is LetterTemplateException or ArgumentException)
