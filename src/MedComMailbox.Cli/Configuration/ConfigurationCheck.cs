@@ -2,7 +2,9 @@ using System.Text.RegularExpressions;
 using MedComMailbox.Infrastructure.Bus;
 using MedComMailbox.Infrastructure.Citizens;
 using MedComMailbox.Infrastructure.Hosting;
+using MedComMailbox.Infrastructure.Telemetry;
 using MedComMailbox.Web;
+using MedComMailbox.Web.Features.Health;
 using MedComMailbox.Workflow;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,7 +28,7 @@ internal static partial class ConfigurationCheck
     /// <summary>Sections the service reads; anything else at the top level is most likely a typing error.</summary>
     private static readonly HashSet<string> KnownSections = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Mailbox", "Storage", "Bus", "Vans", "Workflow", "CprLookup", "DigitalPost", "Auth", "Telemetry", "Retention", "Alerts",
+        "Mailbox", "Storage", "Bus", "Vans", "Workflow", "CprLookup", "DigitalPost", "Auth", "Health", "Telemetry", "Retention", "Alerts",
         "Logging", "AllowedHosts", "Urls", "Kestrel", "ConnectionStrings",
     };
 
@@ -39,6 +41,8 @@ internal static partial class ConfigurationCheck
         services.AddReferralWorkflow(configuration);
         services.AddMailboxBus(configuration, bus => bus.AddWorkflowConsumers());
         services.AddMailboxWeb(configuration);
+        services.AddMailboxHealthChecks(configuration);
+        services.AddMailboxTelemetry(configuration);
     }
 
     public static ConfigurationVerdict Check(IConfigurationRoot configuration)
