@@ -7,6 +7,7 @@ using MedComMailbox.Web.Features.DigitalPost;
 using MedComMailbox.Web.Features.Intake;
 using MedComMailbox.Web.Features.Validation;
 using MedComMailbox.Workflow;
+using MedComMailbox.Workflow.Inbox;
 using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,6 +17,7 @@ builder.Services.AddMailboxCore();
 builder.Services.AddInboundFolder();
 builder.Services.AddCitizenServices(builder.Configuration);
 builder.Services.AddReferralWorkflow(builder.Configuration);
+builder.Services.AddInbox();
 builder.Services.AddMailboxBus(builder.Configuration, bus => bus.AddWorkflowConsumers());
 builder.Services.AddProblemDetails();
 builder.Services.AddHealthChecks();
@@ -35,7 +37,7 @@ app.MapGet("/", (IOptions<MailboxOptions> options) => Results.Ok(new
 {
     service = "MedComMailbox",
     mailboxes = options.Value.Mailboxes.Select(m => new { m.Gln, m.SorId, m.Name }),
-    pages = new[] { "/start (staff: inbox of cases, committee, letter viewer)", "/samtykke/{token} (citizens: consent)" },
+    pages = new[] { "/start (staff: inbox, cases, committee, operations, statistics)", "/samtykke/{token} (citizens: consent)" },
     endpoints = new[] { "POST /api/intake", "GET /api/messages/{id}", "POST /api/validate", "POST /api/digitalpost/status", "GET /health/live", "GET /health/ready" },
 }));
 

@@ -33,6 +33,7 @@ public static class MailboxServices
         services.AddHostedService<SchemaMigration>();
         services.AddSingleton(sp => MailboxDatabase.From(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<IOptions<MailboxOptions>>().Value));
         services.AddSingleton<MessageStore>();
+        services.AddSingleton<Audit.AuditLog>();
 
         services.AddSingleton<IInboundMessageReader>(sp => new InboundReader(sp.GetRequiredService<IOptions<MailboxOptions>>().Value.Identities));
         services.AddSingleton<IAcknowledgementFactory>(_ => new AcknowledgementFactory());

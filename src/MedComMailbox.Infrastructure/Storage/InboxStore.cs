@@ -16,20 +16,45 @@ public static class InboxStore
     /// commit together, so a redelivered event (after a crash, a broker restart or a recovered in-memory event) changes
     /// nothing. Returns false when the event had been consumed before.
     /// </summary>
-    public static async Task<bool> RouteToInboxAsync(
-        DbConnection connection, DbTransaction transaction, string consumer, string messageId, string mailboxGln, string? threadId, long now)
+    public static async Task<bool> RouteToInboxAsync(DbConnection connection, DbTransaction transaction, string consumer, InboxEntry entry, long now)
     {
-        if (await WasConsumedAsync(connection, transaction, consumer, messageId))
+        if (await WasConsumedAsync(connection, transaction, consumer, entry.MessageId))
         {
             return false;
         }
 
-        await connection.ExecuteAsync("INSERT INTO consumed (consumer, message_id, consumed_at) VALUES (@consumer, @messageId, @now)", new { consumer, messageId, now }, transaction);
+        await connection.ExecuteAsync("INSERT INTO consumed (consumer, message_id, consumed_at) VALUES (@consumer, @messageId, @now)", new { consumer, messageId = entry.MessageId, now }, transaction);
         await connection.ExecuteAsync(
-            "INSERT INTO inbox_items (id, message_id, mailbox_gln, thread_id, state, created_at) VALUES (@item, @messageId, @mailboxGln, @threadId, 'new', @now)",
-            new { item = Guid.NewGuid().ToString(), messageId, mailboxGln, threadId, now },
+            """
+            INSERT INTO inbox_items (id, message_id, mailbox_gln, thread_id, state, created_at, kind, received_at, sender_gln, sender_name, patient_cpr, patient_name, subject)
+            VALUES (@item, @MessageId, @MailboxGln, @ThreadId, 'new', @now, @Kind, @ReceivedAt, @SenderGln, @SenderName, @PatientCpr, @PatientName, @Subject)
+            """,
+            new
+            {
+                item = Guid.NewGuid().ToString(), entry.MessageId, entry.MailboxGln, entry.ThreadId, now, entry.Kind, entry.ReceivedAt,
+                entry.SenderGln, SenderName = Clip(entry.SenderName), entry.PatientCpr, PatientName = Clip(entry.PatientName), Subject = Clip(entry.Subject),
+            },
             transaction);
-        await connection.ExecuteAsync("UPDATE messages SET routed_at = @now WHERE id = @messageId", new { now, messageId }, transaction);
+        await connection.ExecuteAsync("UPDATE messages SET routed_at = @now WHERE id = @messageId", new { now, messageId = entry.MessageId }, transaction);
         return true;
     }
+
+    /// <summary>Links the message's inbox item to the case it opened or was attached to.</summary>
+    public static Task LinkToCaseAsync(DbConnection connection, DbTransaction transaction, string messageId, string caseId) =>
+        connection.ExecuteAsync("UPDATE inbox_items SET case_id = @caseId WHERE message_id = @messageId", new { caseId, messageId }, transaction);
+
+    private static string? Clip(string? value) => value is { Length: > 400 } ? value[..400] : value;
 }
+
+/// <summary>What the inbox list shows of a routed message (copied from the message so the list needs no joins). Personal data.</summary>
+public sealed record InboxEntry(
+    string MessageId,
+    string MailboxGln,
+    string? ThreadId,
+    string Kind,
+    long ReceivedAt,
+    string? SenderGln,
+    string? SenderName,
+    string? PatientCpr,
+    string? PatientName,
+    string? Subject);

@@ -66,7 +66,7 @@ public sealed class CaseQueries(CaseStore cases, Microsoft.Extensions.Options.IO
         {
             var @case = ReferralCase.Restore(CaseStore.Deserialize(row.Snapshot), options.Value.ConsentPolicy());
             var placement = @case.Agenda!;
-            return new AgendaItem(Guid.Parse(row.Id), row.ChildName, row.GpName, placement.Meeting, placement.LatestAllowed, placement.WithinDeadline, Guid.Parse(row.ReferralMessageId));
+            return new AgendaItem(Guid.Parse(row.Id), row.ChildName, row.GpName, placement.Meeting, placement.LatestAllowed, placement.WithinDeadline, Guid.Parse(row.ReferralMessageId), row.MailboxGln, row.ChildCpr);
         }).ToList();
     }
 

@@ -112,8 +112,10 @@ public sealed class CaseStore(MailboxDatabase database)
         row.Version++;
     }
 
-    public Task AttachMessageAsync(DbConnection connection, DbTransaction transaction, string caseId, string messageId, string role, long now) =>
-        connection.ExecuteAsync(
+    /// <summary>Attaches a message to a case; its inbox item (a received message has one) then links to the case too.</summary>
+    public async Task AttachMessageAsync(DbConnection connection, DbTransaction transaction, string caseId, string messageId, string role, long now)
+    {
+        await connection.ExecuteAsync(
             """
             INSERT INTO case_messages (case_id, message_id, role, attached_at)
             SELECT @caseId, @messageId, @role, @now
@@ -121,6 +123,8 @@ public sealed class CaseStore(MailboxDatabase database)
             """,
             new { caseId, messageId, role, now },
             transaction);
+        await InboxStore.LinkToCaseAsync(connection, transaction, messageId, caseId);
+    }
 
     public Task AddEventAsync(DbConnection connection, DbTransaction transaction, string caseId, long at, string kind, string text, string? actor) =>
         connection.ExecuteAsync(

@@ -62,7 +62,7 @@ public sealed record CaseDetail(
     IReadOnlyList<CaseMessageView> Messages);
 
 /// <summary>A case on a meeting's agenda, with the referral members read beforehand.</summary>
-public sealed record AgendaItem(Guid CaseId, string ChildName, string? GpName, DateTimeOffset MeetingAt, DateOnly LatestAllowed, bool WithinDeadline, Guid ReferralMessageId);
+public sealed record AgendaItem(Guid CaseId, string ChildName, string? GpName, DateTimeOffset MeetingAt, DateOnly LatestAllowed, bool WithinDeadline, Guid ReferralMessageId, string MailboxGln, string ChildCpr);
 
 /// <summary>What the consent page shows the addressee of a consent request.</summary>
 public sealed record ConsentInvitation(

@@ -134,7 +134,10 @@ public sealed partial class ReferralWorkflow(
         var nowMs = now.ToUnixTimeMilliseconds();
         await using var connection = await cases.Database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (!retry && !await InboxStore.RouteToInboxAsync(connection, transaction, consumer, message.Id, message.MailboxGln ?? message.ReceiverGln ?? "", message.ThreadId, nowMs))
+        var entry = new InboxEntry(
+            message.Id, message.MailboxGln ?? message.ReceiverGln ?? "", message.ThreadId, message.Kind, message.ReceivedAt,
+            message.SenderGln, summary.SenderName, message.PatientCpr, summary.PatientName, summary.Topic ?? message.Category);
+        if (!retry && !await InboxStore.RouteToInboxAsync(connection, transaction, consumer, entry, nowMs))
         {
             return TriageOutcome.AlreadyDone;
         }

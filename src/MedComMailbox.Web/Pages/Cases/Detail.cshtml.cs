@@ -1,4 +1,5 @@
 using MedComMailbox.Core.Consent;
+using MedComMailbox.Infrastructure.Audit;
 using MedComMailbox.Web.Auth;
 using MedComMailbox.Workflow.Referrals;
 using Microsoft.AspNetCore.Authorization;
@@ -12,7 +13,7 @@ namespace MedComMailbox.Web.Pages.Cases;
 /// One case as staff see it. Reading needs a staff role; every POST (consent on paper, closing, resending a letter)
 /// needs the Operator policy and a case in one of the user's mailboxes. Post-redirect-get throughout.
 /// </summary>
-public sealed class DetailModel(IOptions<AuthOptions> authOptions, IAuthorizationService authorization) : PageModel
+public sealed class DetailModel(IOptions<AuthOptions> authOptions, IAuthorizationService authorization, AuditLog audit) : PageModel
 {
     private const string MessageKey = "case.message";
     private const string ErrorKey = "case.error";
@@ -33,6 +34,7 @@ public sealed class DetailModel(IOptions<AuthOptions> authOptions, IAuthorizatio
             return NotFound();
         }
 
+        await audit.RecordAsync(new AuditEntry(User.StaffName(), AuditActions.ViewCase, "Sagsbehandling af henvisning", Case.ChildCpr, "case", id.ToString()), cancellationToken);
         MayOperate = (await authorization.AuthorizeAsync(User, Policies.Operator)).Succeeded;
         if (TempData[ErrorKey] is string error)
         {
@@ -56,6 +58,7 @@ public sealed class DetailModel(IOptions<AuthOptions> authOptions, IAuthorizatio
             }
 
             var done = await workflow.RegisterConsentAsync(id, partyId!, answer, User.StaffName(), cancellationToken);
+            await audit.RecordAsync(new AuditEntry(User.StaffName(), AuditActions.RegisterConsent, $"Registrering af samtykke på papir: {Display.Answer(answer).ToLowerInvariant()}", partyId, "case", id.ToString()), cancellationToken);
             return done ? (true, $"Registreret: {Display.Answer(answer).ToLowerInvariant()}.") : (false, "Svaret kunne ikke registreres. Sagen eller personen findes ikke længere.");
         });
 
@@ -68,6 +71,7 @@ public sealed class DetailModel(IOptions<AuthOptions> authOptions, IAuthorizatio
             }
 
             var done = await workflow.CloseAsync(id, reason.Trim(), User.StaffName(), cancellationToken);
+            await audit.RecordAsync(new AuditEntry(User.StaffName(), AuditActions.CloseCase, "Lukning af sag", detail.ChildCpr, "case", id.ToString()), cancellationToken);
             return done ? (true, "Sagen er lukket.") : (false, "Sagen kunne ikke lukkes. Den er måske allerede lukket eller afgjort.");
         });
 
@@ -80,6 +84,7 @@ public sealed class DetailModel(IOptions<AuthOptions> authOptions, IAuthorizatio
             }
 
             var done = await workflow.ResendLetterAsync(letterId, User.StaffName(), cancellationToken);
+            await audit.RecordAsync(new AuditEntry(User.StaffName(), AuditActions.ResendLetter, "Genafsendelse af brev", detail.Letters.First(l => l.Id == letterId).PartyId, "case", id.ToString()), cancellationToken);
             return done ? (true, "Brevet sendes igen.") : (false, "Brevet kunne ikke sendes igen.");
         });
 

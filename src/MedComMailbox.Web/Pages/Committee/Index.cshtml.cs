@@ -1,3 +1,4 @@
+using MedComMailbox.Infrastructure.Audit;
 using MedComMailbox.Web.Auth;
 using MedComMailbox.Workflow.Referrals;
 using Microsoft.AspNetCore.Mvc;
@@ -7,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace MedComMailbox.Web.Pages.Committee;
 
 /// <summary>The agenda of the coming meetings and the decision form per case (Committee policy, set on the folder).</summary>
-public sealed class IndexModel(IOptions<AuthOptions> authOptions, IServiceProvider services) : PageModel
+public sealed class IndexModel(IOptions<AuthOptions> authOptions, IServiceProvider services, AuditLog audit) : PageModel
 {
     private const string MessageKey = "committee.message";
     private const string ErrorKey = "committee.error";
@@ -21,8 +22,11 @@ public sealed class IndexModel(IOptions<AuthOptions> authOptions, IServiceProvid
     public async Task OnGetAsync([FromServices] CaseQueries queries, CancellationToken cancellationToken)
     {
         var agenda = await queries.AgendaAsync((services.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow(), cancellationToken);
-        var allowed = await AllowedCases(queries, agenda, cancellationToken);
-        Meetings = agenda.Where(i => allowed.Contains(i.CaseId)).OrderBy(i => i.MeetingAt).GroupBy(i => i.MeetingAt).ToList();
+        var visible = agenda.Where(i => User.MayWorkIn(authOptions.Value, i.MailboxGln)).ToList();
+        Meetings = visible.OrderBy(i => i.MeetingAt).GroupBy(i => i.MeetingAt).ToList();
+        await audit.RecordAsync(
+            visible.Select(i => new AuditEntry(User.StaffName(), AuditActions.ViewAgenda, "Forberedelse af koordinationsudvalgets møde", i.ChildCpr, "case", i.CaseId.ToString())).ToList(),
+            cancellationToken);
         if (TempData[ErrorKey] is string error)
         {
             Message = error;
@@ -52,21 +56,10 @@ public sealed class IndexModel(IOptions<AuthOptions> authOptions, IServiceProvid
         }
 
         var done = await workflow.RecordDecisionAsync(caseId, outcome.Trim(), responsible, summary.Trim(), User.StaffName(), cancellationToken);
+        await audit.RecordAsync(new AuditEntry(User.StaffName(), AuditActions.RecordDecision, "Koordinationsudvalgets afgørelse", detail.ChildCpr, "case", caseId.ToString()), cancellationToken);
         TempData[done ? MessageKey : ErrorKey] = done
             ? $"Afgørelsen for {detail.ChildName} er registreret, og brevene sendes."
             : $"Afgørelsen for {detail.ChildName} kunne ikke registreres: sagen er ikke på dagsordenen, eller samtykket gælder ikke længere.";
         return RedirectToPage();
-    }
-
-    /// <summary>The agenda's cases in the user's mailboxes (an agenda item does not carry its mailbox).</summary>
-    private async Task<HashSet<Guid>> AllowedCases(CaseQueries queries, IReadOnlyList<AgendaItem> agenda, CancellationToken cancellationToken)
-    {
-        if (User.Mailboxes(authOptions.Value).Count == 0)
-        {
-            return agenda.Select(i => i.CaseId).ToHashSet();
-        }
-
-        var open = await queries.ListAsync(openOnly: true, cancellationToken);
-        return open.Where(c => User.MayWorkIn(authOptions.Value, c.MailboxGln)).Select(c => c.Id).ToHashSet();
     }
 }
