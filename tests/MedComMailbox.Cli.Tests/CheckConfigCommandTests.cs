@@ -186,6 +186,16 @@ public sealed class CheckConfigCommandTests : IDisposable
             await Fails(r => Section(r, "Storage").Remove("ConnectionString")));
 
     [Fact]
+    public async Task A_retention_period_typed_in_days_instead_of_years_is_refused() =>
+        Assert.Contains("ERROR Retention:Messages 5.00:00:00 must be between 30 days and 100 years",
+            await Fails(r => Section(r, "Retention")["Messages"] = "5.00:00:00"));
+
+    [Fact]
+    public async Task An_otlp_endpoint_that_is_not_an_address_is_refused() =>
+        Assert.Contains("ERROR Telemetry:OtlpEndpoint 'otel-collector:4317' must be an absolute http(s) address",
+            await Fails(r => Section(r, "Telemetry")["OtlpEndpoint"] = "otel-collector:4317"));
+
+    [Fact]
     public async Task Every_problem_is_reported_in_one_run_including_unreadable_values()
     {
         var output = await Fails(r =>

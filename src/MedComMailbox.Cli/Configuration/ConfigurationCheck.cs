@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using MedComMailbox.Infrastructure.Bus;
 using MedComMailbox.Infrastructure.Citizens;
 using MedComMailbox.Infrastructure.Hosting;
+using MedComMailbox.Infrastructure.Retention;
 using MedComMailbox.Infrastructure.Telemetry;
 using MedComMailbox.Web;
 using MedComMailbox.Web.Features.Health;
@@ -43,6 +44,7 @@ internal static partial class ConfigurationCheck
         services.AddMailboxWeb(configuration);
         services.AddMailboxHealthChecks(configuration);
         services.AddMailboxTelemetry(configuration);
+        services.AddMailboxRetention(configuration);
     }
 
     public static ConfigurationVerdict Check(IConfigurationRoot configuration)
