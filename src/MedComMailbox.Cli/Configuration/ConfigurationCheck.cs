@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using MedComMailbox.Infrastructure.Alerts;
 using MedComMailbox.Infrastructure.Bus;
 using MedComMailbox.Infrastructure.Citizens;
 using MedComMailbox.Infrastructure.Hosting;
@@ -45,6 +46,7 @@ internal static partial class ConfigurationCheck
         services.AddMailboxHealthChecks(configuration);
         services.AddMailboxTelemetry(configuration);
         services.AddMailboxRetention(configuration);
+        services.AddMailboxAlerts(configuration);
     }
 
     public static ConfigurationVerdict Check(IConfigurationRoot configuration)
