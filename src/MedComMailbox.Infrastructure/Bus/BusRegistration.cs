@@ -26,6 +26,15 @@ public static class BusRegistration
 
             if (options.Transport == BusTransport.RabbitMq && options.RabbitMqUrl is { } url)
             {
+                // Quorum queues: replicated, and a poison message is dead-lettered after the delivery limit of the
+                // policy in infra/rabbitmq/definitions.json instead of being redelivered for ever.
+                x.AddConfigureEndpointsCallback((_, _, endpoint) =>
+                {
+                    if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                    {
+                        rabbit.SetQuorumQueue();
+                    }
+                });
                 x.UsingRabbitMq((context, cfg) =>
                 {
                     var (user, password) = Credentials(url);
