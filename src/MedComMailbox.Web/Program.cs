@@ -1,3 +1,4 @@
+using MedComMailbox.Infrastructure.Audit;
 using MedComMailbox.Infrastructure.Bus;
 using MedComMailbox.Infrastructure.Citizens;
 using MedComMailbox.Infrastructure.Configuration;
@@ -14,6 +15,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddMailboxSettingsFile();
 
 builder.Services.AddMailboxCore();
+builder.Services.AddAuditRetention(builder.Configuration);
 builder.Services.AddInboundFolder();
 builder.Services.AddCitizenServices(builder.Configuration);
 builder.Services.AddReferralWorkflow(builder.Configuration);

@@ -48,6 +48,8 @@ public static class WebRegistration
                 }
             });
             options.Conventions.AuthorizeFolder("/Committee", Policies.Committee);
+            options.Conventions.AuthorizeFolder("/Audit", Policies.Administrator);
+            options.Conventions.AuthorizeFolder("/Administration", Policies.Administrator);
             if (auth.Staff.IsOpenIdConnect)
             {
                 options.Conventions.AddPageRouteModelConvention(StaffDevelopmentSignInPage, model => model.Selectors.Clear());
@@ -139,6 +141,11 @@ public static class WebRegistration
                 };
             });
         }
+
+        // Administrators' mailbox limits replace the identity provider's mailbox claims on every request.
+        services.AddMemoryCache();
+        services.AddSingleton<UserMailboxLimits>();
+        services.AddTransient<IClaimsTransformation, MailboxLimitsTransformation>();
 
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Staff, p => p.AddAuthenticationSchemes(Schemes.Staff).RequireAuthenticatedUser()

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using MedComMailbox.Infrastructure.Audit;
 using MedComMailbox.Infrastructure.Bus;
 using MedComMailbox.Infrastructure.Citizens;
 using MedComMailbox.Infrastructure.Hosting;
@@ -18,6 +19,7 @@ if (transport != BusTransport.RabbitMq)
 }
 
 builder.Services.AddMailboxCore();
+builder.Services.AddAuditRetention(builder.Configuration);
 builder.Services.AddCitizenServices(builder.Configuration);
 builder.Services.AddReferralWorkflow(builder.Configuration);
 builder.Services.AddMailboxBus(builder.Configuration, bus => bus.AddWorkflowConsumers());

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using Dapper;
 using MedComMailbox.Contracts;
 using MedComMailbox.Infrastructure.Configuration;
 using MedComMailbox.Infrastructure.Outbox;
@@ -65,7 +66,7 @@ public sealed partial class IntakeService(
         {
             try
             {
-                var result = await StoreAsync(read, body, contentType, channel, sourceName, cancellationToken);
+                var result = (await StoreAsync(read, body, contentType, channel, sourceName, replacing: null, cancellationToken))!;
                 signal.Notify();
                 LogStored(logger, result.MessageId, result.Kind, result.Outcome, result.AcknowledgementCode, channel);
                 return result;
@@ -84,7 +85,35 @@ public sealed partial class IntakeService(
         }
     }
 
-    private async Task<IntakeResult> StoreAsync(InboundReadResult read, ReadOnlyMemory<byte> body, string? contentType, string channel, string? sourceName, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the intake again on the stored bytes of a rejected message, for a rejection that was ours (a receiver not yet
+    /// configured, a rule since corrected; the process restarted with the fixed configuration). Still invalid: nothing
+    /// changes and no second negative acknowledgement goes out. Valid now: in one transaction the rejected row is replaced
+    /// by the accepted message under the same id and received time, with the ok acknowledgement and the bus event any
+    /// accepted message gets. Null when the message is not a rejected inbound one (or another operator was first).
+    /// </summary>
+    public async Task<IntakeResult?> ReprocessAsync(Guid rejectedId, CancellationToken cancellationToken)
+    {
+        var rejected = await store.GetAsync(rejectedId, cancellationToken);
+        if (rejected is not { Direction: MessageDirection.In, Status: MessageStatus.Rejected })
+        {
+            return null;
+        }
+
+        var read = reader.Read(rejected.Raw, rejected.ContentType);
+        var result = read.IsValid
+            ? await StoreAsync(read, rejected.Raw, rejected.ContentType, rejected.Channel, rejected.SourceName, rejected, cancellationToken)
+            : new IntakeResult(IntakeOutcome.Rejected, rejectedId, read.Summary.Kind, read.Summary.MessageId, null, rejected.AckCode, read.Issues);
+        if (result is not null)
+        {
+            signal.Notify();
+            LogReprocessed(logger, rejectedId, result.Kind, result.Outcome);
+        }
+
+        return result;
+    }
+
+    private async Task<IntakeResult?> StoreAsync(InboundReadResult read, ReadOnlyMemory<byte> body, string? contentType, string channel, string? sourceName, MessageRecord? replacing, CancellationToken cancellationToken)
     {
         var s = read.Summary;
         var now = time.GetUtcNow();
@@ -94,6 +123,13 @@ public sealed partial class IntakeService(
 
         await using var connection = await store.Database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // Reprocessing: the rejected row gives way first, so its dedupe key does not make the message its own duplicate.
+        if (replacing is not null &&
+            await connection.ExecuteAsync("DELETE FROM messages WHERE id = @Id AND status = 'rejected'", new { replacing.Id }, transaction) != 1)
+        {
+            return null;
+        }
 
         if (dedupeKey is not null && await store.FindByDedupeKeyAsync(connection, transaction, dedupeKey) is { } first)
         {
@@ -111,9 +147,9 @@ public sealed partial class IntakeService(
         }
 
         var valid = !issues.Any(i => i.IsBlocking);
-        var id = Guid.NewGuid();
+        var id = replacing is null ? Guid.NewGuid() : Guid.Parse(replacing.Id);
         using var activity = MailboxTelemetry.StartForMessage("medcom.intake", id, System.Diagnostics.ActivityKind.Consumer);
-        var record = Record(id, read, body, contentType, channel, sourceName, nowMs, valid, issues, dedupeKey);
+        var record = Record(id, read, body, contentType, channel, sourceName, replacing?.ReceivedAt ?? nowMs, valid, issues, dedupeKey);
         var answer = acknowledgements.CreateAcknowledgement(read, valid ? AcknowledgementOutcome.Ok : AcknowledgementOutcome.FatalError, issues, us, now);
         record.AckCode = AnswerCode(answer);
         record.AckMessageId = answer?.MessageId;
@@ -259,6 +295,9 @@ public sealed partial class IntakeService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} ({Kind}) {Outcome}, answered {AcknowledgementCode}, via {Channel}")]
     private static partial void LogStored(ILogger logger, Guid? messageId, MedComMessageKind kind, IntakeOutcome outcome, string? acknowledgementCode, string channel);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rejected message {MessageId} ({Kind}) processed again: {Outcome}")]
+    private static partial void LogReprocessed(ILogger logger, Guid messageId, MedComMessageKind kind, IntakeOutcome outcome);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A message via {Channel} could not be stored ({ExceptionType}); the sender or the folder keeps it for a retry")]
     private static partial void LogStorageFailed(ILogger logger, string? exceptionType, string channel);

@@ -135,6 +135,51 @@ public sealed partial class OutboundMessages(
         return (resent, flagged);
     }
 
+    /// <summary>
+    /// An operator's resend of one message that has no good acknowledgement (sent past the timeout, flagged, or refused
+    /// with a negative one): a new envelope id, the old answer cleared, and the watchdog tracks it again (it flags the
+    /// message once more if no answer comes, without resending on its own). False when there is nothing to resend.
+    /// </summary>
+    public async Task<bool> ResendAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var nowMs = now.ToUnixTimeMilliseconds();
+        await using var connection = await store.Database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var m = await connection.QuerySingleOrDefaultAsync<MessageRecord>(
+            """
+            SELECT id, status, kind, syntax, content_type, document_name, mailbox_gln, receiver_gln, message_id, send_attempts, raw
+            FROM messages WHERE id = @id AND direction = 'out' AND status IN ('sent', 'flagged', 'failed')
+            """,
+            new { id = id.ToString() },
+            transaction);
+        if (m?.MailboxGln is null || m.ReceiverGln is null)
+        {
+            return false;
+        }
+
+        var document = new OutboundDocument(m.MessageId ?? m.Id, Enum.Parse<MedComMessageKind>(m.Kind), Enum.Parse<MedComSyntax>(m.Syntax), m.ContentType ?? "", m.Raw, m.DocumentName ?? "", m.ReceiverGln);
+        var envelope = OutgoingEnvelope.Wrap(envelopes, document, m.MailboxGln, m.ReceiverGln, now);
+        var changed = await connection.ExecuteAsync(
+            """
+            UPDATE messages SET status = 'sent', ack_code = NULL, ack_message_id = NULL, ack_received_at = NULL,
+                   send_attempts = send_attempts + 1, last_sent_at = @nowMs, envelope_id = @EnvelopeId
+            WHERE id = @Id AND status = @Status AND send_attempts = @SendAttempts
+            """,
+            new { nowMs, envelope.EnvelopeId, m.Id, m.Status, m.SendAttempts },
+            transaction);
+        if (changed != 1)
+        {
+            return false;
+        }
+
+        await QueueDeliveryAsync(connection, transaction, m.Id, document.Kind, envelope, nowMs);
+        await transaction.CommitAsync(cancellationToken);
+        signal.Notify();
+        LogResentByOperator(logger, id, m.SendAttempts + 1);
+        return true;
+    }
+
     private Task QueueDeliveryAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string messageId, MedComMessageKind kind, OutgoingEnvelope envelope, long nowMs) =>
         store.AddToOutboxAsync(connection, transaction, new OutboxRecord
         {
@@ -156,6 +201,9 @@ public sealed partial class OutboundMessages(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} had no acknowledgement in time; sent again (attempt {Attempt}) with a new envelope id")]
     private static partial void LogResent(ILogger logger, Guid messageId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} sent again by an operator (attempt {Attempt}) with a new envelope id")]
+    private static partial void LogResentByOperator(ILogger logger, Guid messageId, int attempt);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} is still unacknowledged after {Attempts} sends; flagged for a person")]
     private static partial void LogFlagged(ILogger logger, Guid messageId, int attempts);

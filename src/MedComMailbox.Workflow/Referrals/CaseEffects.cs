@@ -15,6 +15,8 @@ using MedComMailbox.MedCom.Fhir;
 using MedComMailbox.MedCom.OioXml;
 using Microsoft.Extensions.Options;
 
+using MedComMailbox.Workflow.Inbox;
+
 namespace MedComMailbox.Workflow.Referrals;
 
 /// <summary>
@@ -29,10 +31,10 @@ public sealed class CaseEffects(
     IInboundMessageReader reader,
     IOptions<MailboxOptions> mailbox,
     IOptions<WorkflowOptions> options,
+    LetterTemplates templates,
     WorkflowSignal signal)
 {
     private static readonly CultureInfo Danish = CultureInfo.GetCultureInfo("da-DK");
-    private readonly OioXmlLetterBuilder _oioXml = new();
 
     /// <summary>The extra values a decision letter needs; null for other letters.</summary>
     public sealed record DecisionValues(string MeetingDate, string Outcome, string ResponsibleParty, string Summary);
@@ -147,33 +149,18 @@ public sealed class CaseEffects(
         var values = CommonValues(row);
         values["recipientName"] = row.GpName ?? "læge";
         AddDecisionValues(values, @case);
-        var template = options.Value.Template(kind);
+        var template = await templates.GetAsync(connection, transaction, kind);
         var text = template.Render(values);
         var us = mailbox.Value.Find(row.MailboxGln) ?? throw new InvalidOperationException("The case's mailbox is no longer configured.");
         // Read in the case's own transaction: another connection could wait on this one's locks (SQL Server).
         var referral = await connection.QuerySingleOrDefaultAsync<MessageRecord>("SELECT * FROM messages WHERE id = @id", new { id = row.ReferralMessageId }, transaction)
             ?? throw new InvalidOperationException("The referral of the case is missing.");
-        var read = reader.Read(referral.Raw, referral.ContentType);
-        OutboundDocument document = read.Parsed switch
-        {
-            MedComFhirMessage fhir => FhirReply(fhir, referral, text, us, now),
-            OioXmlLetter letter => _oioXml.BuildReply(letter, us, template.Title, text, now).ToOutboundDocument(),
-            _ => throw new InvalidOperationException("The referral cannot be read back to answer it."),
-        };
+        var signature = options.Value.Signature;
+        var author = new SegmentAuthor(signature.GivenName, signature.FamilyName, null, options.Value.Committee, signature.Phone);
+        var document = MedComReplies.Build(referral, reader.Read(referral.Raw, referral.ContentType).Parsed, new SegmentDraft(text, author), template.Title, us, now);
         var id = await outbound.SendAsync(connection, transaction, document, us);
         await cases.AttachMessageAsync(connection, transaction, row.Id, id.ToString(), kind.ToString(), now.ToUnixTimeMilliseconds());
         await cases.AddEventAsync(connection, transaction, row.Id, now.ToUnixTimeMilliseconds(), "gp-message", $"{LetterName(kind)} sendt til lægen som MedCom-svar", null);
-    }
-
-    private OutboundDocument FhirReply(MedComFhirMessage received, MessageRecord referral, string text, MailboxIdentity us, DateTimeOffset now)
-    {
-        var s = options.Value.Signature;
-        var bundle = CareCommunicationBuilder.Reply(received, new SegmentDraft(text, new SegmentAuthor(s.GivenName, s.FamilyName, null, options.Value.Committee, s.Phone)), us, now);
-        var body = Encoding.UTF8.GetBytes(FhirCodec.ToJson(bundle, pretty: false));
-        var header = received.HeaderId ?? throw new InvalidOperationException("The referral has no MessageHeader id.");
-        var headerId = bundle.Entry.Select(e => e.Resource).OfType<Hl7.Fhir.Model.MessageHeader>().First().Id ?? header;
-        return new OutboundDocument(headerId, MedComMessageKind.CareCommunication, MedComSyntax.FhirJson, "application/fhir+json", body,
-            $"MCM:FDIS91#{referral.Category ?? "other"}", referral.SenderGln);
     }
 
     private async Task QueueLetterAsync(DbConnection connection, DbTransaction transaction, CaseRow row, ReferralCase @case, LetterKind kind, string partyId, DateTimeOffset now)
@@ -198,7 +185,7 @@ public sealed class CaseEffects(
         }
 
         AddDecisionValues(values, @case);
-        var template = options.Value.Template(kind);
+        var template = await templates.GetAsync(connection, transaction, kind);
         var id = Guid.NewGuid().ToString();
         await connection.ExecuteAsync(
             """

@@ -63,7 +63,10 @@ public sealed class WorkflowOptions : IValidatableObject
     public WorkingDayCalendar Calendar() =>
         new(CommitteeMeetings.ExtraClosedDays?.Select(d => (d.Month, d.Day)) ?? WorkingDayCalendar.DefaultExtraClosedDays);
 
-    /// <summary>The configured template of a letter, or the built-in one; a bad template fails at start-up, not in a letter.</summary>
+    /// <summary>
+    /// The configured template of a letter, or the built-in one; a bad template fails at start-up, not in a letter. The
+    /// workflow asks <see cref="LetterTemplates"/>, which puts an administrator's edit before this.
+    /// </summary>
     public LetterTemplate Template(LetterKind kind) =>
         Letters.TryGetValue(kind, out var configured) ? LetterTemplate.Create(kind, configured.Title, configured.Text) : DefaultLetters.Get(kind);
 

@@ -101,6 +101,55 @@ public sealed class PageSecurityTests(MailboxApp.Shared factory) : IClassFixture
         Assert.True(stale.Count == 0, "Allow-list entries that match no endpoint (remove them):\n" + string.Join("\n", stale));
     }
 
+    /// <summary>The seeded development users and the policies each satisfies.</summary>
+    private static readonly (string User, string[] Policies)[] Users =
+    [
+        ("sundhedsplejerske", ["Staff", "Operator"]),
+        ("udvalg", ["Staff", "Committee"]),
+        ("admin", ["Staff", "Operator", "Committee", "Administrator"]),
+    ];
+
+    [Fact]
+    public async Task Every_endpoint_with_a_role_policy_refuses_a_signed_in_user_without_that_role()
+    {
+        var endpoints = factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        var problems = new List<string>();
+        var checkedCount = 0;
+        foreach (var (user, held) in Users)
+        {
+            using var client = await PageClient.StaffAsync(factory, user);
+            foreach (var endpoint in endpoints)
+            {
+                var required = endpoint.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>()
+                    .Select(a => a.Policy).OfType<string>().Where(p => p is "Operator" or "Committee" or "Administrator").Distinct().ToList();
+                if (required.Count == 0 || required.All(held.Contains))
+                {
+                    continue;
+                }
+
+                var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods is { Count: > 0 } declared ? declared : ["GET", "POST"];
+                foreach (var method in methods)
+                {
+                    using var request = new HttpRequestMessage(new HttpMethod(method), Concrete(endpoint.RoutePattern));
+                    if (method == "POST")
+                    {
+                        request.Content = new FormUrlEncodedContent([]);
+                    }
+
+                    using var response = await client.Http.SendAsync(request);
+                    checkedCount++;
+                    if (response.StatusCode != HttpStatusCode.Forbidden)
+                    {
+                        problems.Add($"{user} ({string.Join(", ", held)}) → {method} {Normalise(endpoint.RoutePattern.RawText)} needs {string.Join(", ", required)}: answered {(int)response.StatusCode}");
+                    }
+                }
+            }
+        }
+
+        Assert.True(checkedCount >= 20, $"Only {checkedCount} role-restricted requests found: the enumeration no longer sees the policies.");
+        Assert.True(problems.Count == 0, "Reachable with the wrong role:\n" + string.Join("\n", problems));
+    }
+
     [Fact]
     public async Task The_staff_pages_are_mapped_and_send_an_anonymous_caller_to_the_sign_in_with_a_local_return_address()
     {

@@ -20,8 +20,12 @@ FROM inbox_items i JOIN messages m ON m.id = i.message_id;
 UPDATE i SET case_id = cm.case_id FROM inbox_items i JOIN case_messages cm ON cm.message_id = i.message_id;
 UPDATE inbox_items SET received_at = created_at WHERE received_at IS NULL;
 
-CREATE INDEX ix_inbox_items_list ON inbox_items (mailbox_gln, state, received_at);
+-- The list pages order by received_at; most items are handled, so the unhandled ones get partial indexes of their own
+-- (the unhandled list and the counts then read only open items, however large the mailbox grows).
 CREATE INDEX ix_inbox_items_received ON inbox_items (received_at);
+CREATE INDEX ix_inbox_items_mailbox ON inbox_items (mailbox_gln, received_at);
+CREATE INDEX ix_inbox_items_open ON inbox_items (received_at) WHERE state <> 'done';
+CREATE INDEX ix_inbox_items_open_mailbox ON inbox_items (mailbox_gln, state) WHERE state <> 'done';
 CREATE INDEX ix_inbox_items_patient ON inbox_items (patient_cpr);
 CREATE INDEX ix_inbox_items_thread ON inbox_items (thread_id);
 

@@ -1,0 +1,40 @@
+using MedComMailbox.Infrastructure.Citizens;
+using MedComMailbox.Infrastructure.Configuration;
+using MedComMailbox.Web.Auth;
+using MedComMailbox.Workflow.Operations;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+
+namespace MedComMailbox.Web.Pages;
+
+/// <summary>
+/// The staff start page: the day's summary within the user's mailboxes (new and unhandled inbox items, consent
+/// deadlines, failed letters, rejected messages, the next meeting's agenda) and the links of the user's role. Counts
+/// only, so no audit entry.
+/// </summary>
+public sealed class StartModel(IOptions<AuthOptions> auth, IOptions<MailboxOptions> mailboxes, OperationsQueries queries, IAuthorizationService authorization, IServiceProvider services) : PageModel
+{
+    public DailySummary Summary { get; private set; } = null!;
+
+    public bool IsOperator { get; private set; }
+
+    public bool IsCommittee { get; private set; }
+
+    public bool HasLetterBox { get; private set; }
+
+    /// <summary>The location numbers the user is limited to; empty = every mailbox.</summary>
+    public IReadOnlySet<string> Limits { get; private set; } = new HashSet<string>();
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        IsOperator = (await authorization.AuthorizeAsync(User, Policies.Operator)).Succeeded;
+        IsCommittee = (await authorization.AuthorizeAsync(User, Policies.Committee)).Succeeded;
+        HasLetterBox = services.GetService<IDevelopmentLetterBox>() is not null;
+        Limits = User.Mailboxes(auth.Value);
+        Summary = await queries.DailySummaryAsync(Limits, cancellationToken);
+    }
+
+    /// <summary>The mailbox's configured name, or its location number when it is not (or no longer) configured.</summary>
+    public string MailboxName(string gln) => mailboxes.Value.Find(gln)?.Name ?? gln;
+}
