@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using MedComMailbox.Infrastructure.Alerts;
+using MedComMailbox.Infrastructure.Audit;
 using MedComMailbox.Infrastructure.Bus;
 using MedComMailbox.Infrastructure.Citizens;
 using MedComMailbox.Infrastructure.Hosting;
@@ -8,6 +9,7 @@ using MedComMailbox.Infrastructure.Telemetry;
 using MedComMailbox.Web;
 using MedComMailbox.Web.Features.Health;
 using MedComMailbox.Workflow;
+using MedComMailbox.Workflow.Inbox;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -30,7 +32,7 @@ internal static partial class ConfigurationCheck
     /// <summary>Sections the service reads; anything else at the top level is most likely a typing error.</summary>
     private static readonly HashSet<string> KnownSections = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Mailbox", "Storage", "Bus", "Vans", "Workflow", "CprLookup", "DigitalPost", "Auth", "Health", "Telemetry", "Retention", "Alerts",
+        "Mailbox", "Storage", "Bus", "Vans", "Workflow", "CprLookup", "DigitalPost", "Auth", "Audit", "Health", "Telemetry", "Retention", "Alerts",
         "Logging", "AllowedHosts", "Urls", "Kestrel", "ConnectionStrings",
     };
 
@@ -38,9 +40,11 @@ internal static partial class ConfigurationCheck
     public static void RegisterAsTheService(IServiceCollection services, IConfiguration configuration)
     {
         services.AddMailboxCore();
+        services.AddAuditRetention(configuration);
         services.AddInboundFolder();
         services.AddCitizenServices(configuration);
         services.AddReferralWorkflow(configuration);
+        services.AddInbox();
         services.AddMailboxBus(configuration, bus => bus.AddWorkflowConsumers());
         services.AddMailboxWeb(configuration);
         services.AddMailboxHealthChecks(configuration);

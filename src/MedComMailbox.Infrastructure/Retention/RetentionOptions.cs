@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace MedComMailbox.Infrastructure.Retention;
 
 /// <summary>
-/// How long the mailbox keeps what it stores (section <c>Retention</c>), run by the worker (wherever <c>Bus:RunConsumers</c>
+/// How long the mailbox keeps what it stores (section <c>Retention</c>; the audit log has its own, <c>Audit:RetentionMonths</c>), run by the worker (wherever <c>Bus:RunConsumers</c>
 /// is true). The defaults and their reasons are in docs/adr/0009-operations.md: the mailbox is a transport and a work
 /// surface, not the record: what must be kept for longer is journalised in the municipality's case system.
 /// </summary>
@@ -26,9 +26,6 @@ public sealed class RetentionOptions : IValidatableObject
     /// <summary>A closed case with everything that belongs to it (messages, letters, timeline), counted from closing. Default 5 years.</summary>
     public TimeSpan Cases { get; init; } = TimeSpan.FromDays(1826);
 
-    /// <summary>Audit entries (who saw whose data), counted from the entry. Default 13 months (396 days): a full year can be compared with the last.</summary>
-    public TimeSpan AuditEntries { get; init; } = TimeSpan.FromDays(396);
-
     /// <summary>How often the deletion runs.</summary>
     public TimeSpan RunInterval { get; init; } = TimeSpan.FromHours(24);
 
@@ -38,7 +35,7 @@ public sealed class RetentionOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        foreach (var (name, period) in new[] { (nameof(Messages), Messages), (nameof(Letters), Letters), (nameof(Cases), Cases), (nameof(AuditEntries), AuditEntries) })
+        foreach (var (name, period) in new[] { (nameof(Messages), Messages), (nameof(Letters), Letters), (nameof(Cases), Cases) })
         {
             if (period < Minimum || period > Maximum)
             {

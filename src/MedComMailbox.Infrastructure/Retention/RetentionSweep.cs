@@ -13,7 +13,7 @@ using Microsoft.Extensions.Options;
 namespace MedComMailbox.Infrastructure.Retention;
 
 /// <summary>What one run deleted: counts only.</summary>
-public sealed record RetentionResult(int Cases, int Messages, int Letters, int AuditEntries);
+public sealed record RetentionResult(int Cases, int Messages, int Letters);
 
 /// <summary>
 /// Deletes what has outlived its period. A case that is still open is never touched, nor anything that belongs to it:
@@ -30,7 +30,7 @@ public sealed partial class RetentionSweep(MailboxDatabase database, IOptions<Re
         var o = options.Value;
         if (!o.Enabled)
         {
-            return new RetentionResult(0, 0, 0, 0);
+            return new RetentionResult(0, 0, 0);
         }
 
         var now = time.GetUtcNow();
@@ -59,10 +59,9 @@ public sealed partial class RetentionSweep(MailboxDatabase database, IOptions<Re
             """,
             Cutoff(o.Letters),
             cancellationToken);
-        var audit = await RepeatAsync<long>(ids => DeleteByIdAsync("audit_log", ids), "SELECT id FROM audit_log WHERE at < @cutoff ORDER BY id", Cutoff(o.AuditEntries), cancellationToken);
 
-        var result = new RetentionResult(cases, messages, letters, audit);
-        LogDeleted(logger, result.Cases, result.Messages, result.Letters, result.AuditEntries);
+        var result = new RetentionResult(cases, messages, letters);
+        LogDeleted(logger, result.Cases, result.Messages, result.Letters);
         return result;
     }
 
@@ -130,8 +129,8 @@ public sealed partial class RetentionSweep(MailboxDatabase database, IOptions<Re
         return await connection.ExecuteAsync("DELETE FROM cases WHERE id IN @ids", p, transaction);
     };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Retention deleted {Cases} closed case(s), {Messages} message(s), {Letters} letter(s), {AuditEntries} audit entries")]
-    private static partial void LogDeleted(ILogger logger, int cases, int messages, int letters, int auditEntries);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention deleted {Cases} closed case(s), {Messages} message(s), {Letters} letter(s)")]
+    private static partial void LogDeleted(ILogger logger, int cases, int messages, int letters);
 }
 
 /// <summary>Runs the sweep at start and then every <c>Retention:RunInterval</c>.</summary>

@@ -46,6 +46,7 @@ public sealed partial class DeploymentFilesTests
         [TelemetryOptions.Section] = typeof(TelemetryOptions),
         [RetentionOptions.Section] = typeof(RetentionOptions),
         [AlertOptions.Section] = typeof(AlertOptions),
+        [MedComMailbox.Infrastructure.Audit.AuditOptions.Section] = typeof(MedComMailbox.Infrastructure.Audit.AuditOptions),
     };
 
     /// <summary>Keys read from configuration without an options property (the service mode switches, the host's own).</summary>

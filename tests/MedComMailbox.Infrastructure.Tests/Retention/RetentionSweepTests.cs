@@ -74,12 +74,6 @@ public sealed class RetentionSweepTests : IDisposable
             new { id, caseId, createdAt, status });
     }
 
-    private async Task Audit(long at)
-    {
-        await using var c = await _database.OpenAsync();
-        await c.ExecuteAsync("INSERT INTO audit_log (at, user_name, action, person_cpr, purpose) VALUES (@at, 'sundhedsplejerske', 'view-message', '1201149996', 'sagsbehandling')", new { at });
-    }
-
     private async Task<List<string>> Ids(string table)
     {
         await using var c = await _database.OpenAsync();
@@ -112,16 +106,12 @@ public sealed class RetentionSweepTests : IDisposable
         await Letter("letter-closed-recent-old", "case-closed-recent", At(2025, 1, 2));
         await Letter("letter-closed-recent-new", "case-closed-recent", At(2029, 1, 2));
 
-        await Audit(At(2030, 10, 1));
-        await Audit(At(2031, 6, 1));
-
         var result = await Sweep().RunAsync(CancellationToken.None);
 
-        Assert.Equal(new RetentionResult(Cases: 1, Messages: 1, Letters: 1, AuditEntries: 1), result);
+        Assert.Equal(new RetentionResult(Cases: 1, Messages: 1, Letters: 1), result);
         Assert.Equal(["case-closed-recent", "case-open"], await Ids("cases"));
         Assert.Equal(["closed-recent-referral", "free-old-answer-pending", "free-recent", "open-referral"], await Ids("messages"));
         Assert.Equal(["letter-closed-recent-new", "letter-open"], await Ids("letters"));
-        Assert.Equal(1, await Count("SELECT COUNT(*) FROM audit_log"));
         Assert.Equal(0, await Count("SELECT COUNT(*) FROM case_events WHERE case_id = 'case-closed-old'"));
         Assert.Equal(0, await Count("SELECT COUNT(*) FROM deadlines WHERE case_id = 'case-closed-old'"));
         Assert.Equal(0, await Count("SELECT COUNT(*) FROM inbox_items WHERE message_id IN ('free-old', 'closed-old-referral')"));
@@ -134,28 +124,22 @@ public sealed class RetentionSweepTests : IDisposable
     {
         _clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(At(2026, 1, 1)));
         await Message("m", At(2026, 1, 1));
-        await Audit(At(2026, 1, 1));
         var sweep = Sweep();
 
-        _clock.Advance(TimeSpan.FromDays(395));
-        Assert.Equal(new RetentionResult(0, 0, 0, 0), await sweep.RunAsync(CancellationToken.None));
+        _clock.Advance(TimeSpan.FromDays(1825));
+        Assert.Equal(new RetentionResult(0, 0, 0), await sweep.RunAsync(CancellationToken.None));
 
         _clock.Advance(TimeSpan.FromDays(2));
-        Assert.Equal(new RetentionResult(0, 0, 0, 1), await sweep.RunAsync(CancellationToken.None));
-
-        _clock.Advance(TimeSpan.FromDays(1826 - 397 - 1));
-        Assert.Equal(0, (await sweep.RunAsync(CancellationToken.None)).Messages);
-        _clock.Advance(TimeSpan.FromDays(2));
-        Assert.Equal(1, (await sweep.RunAsync(CancellationToken.None)).Messages);
+        Assert.Equal(new RetentionResult(0, 1, 0), await sweep.RunAsync(CancellationToken.None));
+        Assert.Empty(await Ids("messages"));
     }
 
     [Fact]
     public async Task Disabled_deletes_nothing()
     {
         await Message("free-old", At(2020, 1, 1));
-        await Audit(At(2020, 1, 1));
 
-        Assert.Equal(new RetentionResult(0, 0, 0, 0), await Sweep(new RetentionOptions { Enabled = false }).RunAsync(CancellationToken.None));
+        Assert.Equal(new RetentionResult(0, 0, 0), await Sweep(new RetentionOptions { Enabled = false }).RunAsync(CancellationToken.None));
         Assert.Single(await Ids("messages"));
     }
 
@@ -164,15 +148,16 @@ public sealed class RetentionSweepTests : IDisposable
     {
         for (var i = 0; i < 25; i++)
         {
-            await Audit(At(2020, 1, 1) + i);
+            await Message($"m{i:00}", At(2020, 1, 1) + i);
         }
 
-        Assert.Equal(25, (await Sweep(new RetentionOptions { BatchSize = 10 }).RunAsync(CancellationToken.None)).AuditEntries);
+        Assert.Equal(25, (await Sweep(new RetentionOptions { BatchSize = 10 }).RunAsync(CancellationToken.None)).Messages);
+        Assert.Empty(await Ids("messages"));
     }
 
     [Theory]
     [InlineData("Retention:Messages", "5.00:00:00")]
-    [InlineData("Retention:AuditEntries", "1.00:00:00")]
+    [InlineData("Retention:Cases", "1.00:00:00")]
     [InlineData("Retention:Letters", "40000.00:00:00")]
     public void A_period_shorter_than_a_month_or_longer_than_a_century_is_refused(string key, string value) =>
         Assert.Contains(StartupValidation.Failures(StartupValidation.Valid((key, value)), (s, c) => s.AddMailboxRetention(c)),
