@@ -146,6 +146,18 @@ public sealed partial class DeploymentFilesTests
         }
     }
 
+    [Fact]
+    public void The_build_context_leaves_out_host_build_output_and_secrets()
+    {
+        var ignored = File.ReadAllLines(Path.Combine(DockerFolder, "Dockerfile.dockerignore")).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+        Assert.Contains("**/bin/", ignored);
+        Assert.Contains("**/obj/", ignored);
+        Assert.Contains("infra/docker/.env", ignored);
+        Assert.Contains("infra/docker/secrets/", ignored);
+        // Nothing the image copies is ignored.
+        Assert.DoesNotContain(ignored, i => i is "src/" or "global.json" or "nuget.config" or "Directory.Packages.props" or "infra/docker/entrypoint.sh");
+    }
+
     [GeneratedRegex(@"dotnet publish (\S+\.csproj)")]
     private static partial Regex PublishedProject();
 
