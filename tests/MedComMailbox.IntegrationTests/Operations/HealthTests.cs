@@ -108,28 +108,37 @@ public sealed class HealthTests
         }
     }
 
+    private static Dictionary<string, string?> DigitalPostAt(Uri address) => new()
+    {
+        ["DigitalPost:Mode"] = "Serviceplatformen",
+        ["DigitalPost:ServiceBaseUrl"] = address.ToString(),
+        ["DigitalPost:TokenServiceBaseUrl"] = address.ToString(),
+        ["DigitalPost:Cvr"] = "29189129",
+        ["DigitalPost:SenderLabel"] = "Eksempel Kommune",
+    };
+
     [Fact]
-    public async Task External_services_are_reported_but_do_not_gate_readiness()
+    public async Task External_services_are_reported_when_they_answer()
     {
         using var digitalPost = new DigitalPostFake();
-        using var app = new HealthApp(new Dictionary<string, string?>
-        {
-            ["DigitalPost:Mode"] = "Serviceplatformen",
-            ["DigitalPost:ServiceBaseUrl"] = digitalPost.BaseUrl.ToString(),
-            ["DigitalPost:TokenServiceBaseUrl"] = digitalPost.BaseUrl.ToString(),
-            ["DigitalPost:Cvr"] = "29189129",
-            ["DigitalPost:SenderLabel"] = "Eksempel Kommune",
-        });
+        using var app = new HealthApp(DigitalPostAt(digitalPost.BaseUrl));
 
         var (status, body) = await Get(app, "/health/external");
+
         Assert.Equal(HttpStatusCode.OK, status);
         var checks = Checks(body);
         Assert.Equal("Healthy", checks["digitalpost"]);
         Assert.Equal("Healthy", checks["cpr"]);
         Assert.Contains("Development", body.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "cpr").GetProperty("description").GetString());
+    }
 
-        digitalPost.Dispose();
-        (status, body) = await Get(app, "/health/external");
+    [Fact]
+    public async Task An_external_service_that_cannot_be_reached_does_not_gate_readiness()
+    {
+        // Port 9 (discard) on the loopback interface: nothing listens, the connection is refused at once.
+        using var app = new HealthApp(DigitalPostAt(new Uri("http://127.0.0.1:9/")));
+
+        var (status, body) = await Get(app, "/health/external");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Equal("Unhealthy", Checks(body)["digitalpost"]);
 
