@@ -494,7 +494,8 @@ public sealed partial class ReferralWorkflow(
     private async Task PostponeDeadlineAsync(DeadlineRow deadline, Exception error, CancellationToken cancellationToken)
     {
         var attempts = deadline.Attempts + 1;
-        var delay = TimeSpan.FromMinutes(Math.Min(60, Math.Pow(2, Math.Min(attempts, 6))));
+        // 15 s, 30 s, 1 min … at most an hour: a busy database or a blip recovers in seconds, an outage gets backoff.
+        var delay = TimeSpan.FromSeconds(Math.Min(3600, 15 * Math.Pow(2, Math.Min(attempts - 1, 8))));
         LogDeadlineFailed(logger, deadline.Id, deadline.Kind, attempts, error.GetType().FullName, delay.TotalMinutes);
         await using var connection = await cases.Database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(

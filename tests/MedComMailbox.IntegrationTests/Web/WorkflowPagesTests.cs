@@ -16,7 +16,7 @@ namespace MedComMailbox.IntegrationTests.Web;
 public sealed class WorkflowPagesTests : IDisposable
 {
     private const string WrongCpr = "0202020202";
-    private readonly MailboxApp _app = new(null);
+    private readonly MailboxApp _app = new(new Dictionary<string, string?> { ["Workflow:SweepInterval"] = "00:00:01" });
 
     [SkippableFact]
     public async Task The_case_and_committee_pages_render_and_every_form_carries_an_antiforgery_token()
@@ -117,9 +117,17 @@ public sealed class WorkflowPagesTests : IDisposable
         }
 
         var queries = _app.Services.GetRequiredService<CaseQueries>();
-        await MailboxApp.Eventually(
-            async () => (await queries.AgendaAsync(DateTimeOffset.UtcNow, default)).Any(i => i.CaseId == caseId),
-            $"the case on the agenda (now {(await queries.GetAsync(caseId, default))?.State})", 60000);
+        try
+        {
+            await MailboxApp.Eventually(async () => (await queries.AgendaAsync(DateTimeOffset.UtcNow, default)).Any(i => i.CaseId == caseId), "the case on the agenda", 60000);
+        }
+        catch (Xunit.Sdk.FailException)
+        {
+            var deadlines = await _app.QueryAsync<(string Kind, long DueAt, long Attempts, string? Error, long? DoneAt)>(
+                "SELECT kind, due_at, attempts, last_error, done_at FROM deadlines WHERE case_id = @id", new { id = caseId.ToString() });
+            Assert.Fail($"The case is not on the agenda: state {(await queries.GetAsync(caseId, default))?.State}, deadlines {string.Join("; ", deadlines)}, sweep log: "
+                + string.Join(" | ", _app.Logs.Where(l => l.Contains("sweep", StringComparison.OrdinalIgnoreCase) || l.Contains("Deadline", StringComparison.Ordinal))));
+        }
 
         using var committee = await PageClient.StaffAsync(_app, "udvalg");
         var (agendaStatus, agenda) = await committee.GetPageAsync("/udvalg");
