@@ -1,3 +1,4 @@
+using MedComMailbox.Infrastructure.Configuration;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
@@ -26,7 +27,7 @@ public static class WebRegistration
     public static IServiceCollection AddMailboxWeb(this IServiceCollection services, IConfiguration configuration)
     {
         var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateSettings().ValidateOnStart();
         // Danish letters as letters in the HTML, not as numeric entities.
         services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
 

@@ -1,3 +1,4 @@
+using MedComMailbox.Infrastructure.Configuration;
 using MassTransit;
 using MedComMailbox.Infrastructure.Bus;
 using MedComMailbox.Infrastructure.Citizens;
@@ -25,7 +26,7 @@ public static class WorkflowRegistration
     /// </summary>
     public static IServiceCollection AddReferralWorkflow(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<WorkflowOptions>().BindConfiguration(WorkflowOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WorkflowOptions>().BindConfiguration(WorkflowOptions.Section).ValidateSettings().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<CaseStore>();
         services.AddSingleton<WorkflowSignal>();

@@ -17,11 +17,11 @@ public sealed class BusOptions : IValidatableObject
     public bool RunConsumers { get; init; } = true;
 
     /// <summary>How many messages one process handles at once per queue.</summary>
-    [Range(1, 256)]
+    [Range(1, 256, ErrorMessage = "Bus:ConcurrentMessageLimit must be between 1 and 256.")]
     public int ConcurrentMessageLimit { get; init; } = 8;
 
     /// <summary>How long the dispatcher waits for the broker to confirm one publish before it tries again later.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
+    [Range(typeof(TimeSpan), "00:00:01", "00:01:00", ErrorMessage = "Bus:PublishTimeout must be between 1 second and 1 minute.")]
     public TimeSpan PublishTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -1,3 +1,4 @@
+using MedComMailbox.Infrastructure.Configuration;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +13,7 @@ public static class BusRegistration
     /// </summary>
     public static IServiceCollection AddMailboxBus(this IServiceCollection services, IConfiguration configuration, Action<IBusRegistrationConfigurator>? consumers)
     {
-        services.AddOptions<BusOptions>().BindConfiguration(BusOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BusOptions>().BindConfiguration(BusOptions.Section).ValidateSettings().ValidateOnStart();
         var options = configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions();
 
         services.AddMassTransit(x =>
@@ -25,6 +26,15 @@ public static class BusRegistration
 
             if (options.Transport == BusTransport.RabbitMq && options.RabbitMqUrl is { } url)
             {
+                // Quorum queues: replicated, and a poison message is dead-lettered after the delivery limit of the
+                // policy in infra/rabbitmq/definitions.json instead of being redelivered for ever.
+                x.AddConfigureEndpointsCallback((_, _, endpoint) =>
+                {
+                    if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                    {
+                        rabbit.SetQuorumQueue();
+                    }
+                });
                 x.UsingRabbitMq((context, cfg) =>
                 {
                     var (user, password) = Credentials(url);

@@ -14,11 +14,11 @@ public sealed class MailboxOptions : IValidatableObject
     public List<MailboxEntry> Mailboxes { get; init; } = [];
 
     /// <summary>Where the embedded default keeps its database and folders. Relative paths are relative to the working directory.</summary>
-    [Required]
+    [Required(ErrorMessage = "Mailbox:DataDirectory is missing: the database and the VANS folders live under it.")]
     public string DataDirectory { get; init; } = "data";
 
     /// <summary>Largest accepted message body in bytes (default 20 MB).</summary>
-    [Range(1024, 512L * 1024 * 1024)]
+    [Range(1024, 512L * 1024 * 1024, ErrorMessage = "Mailbox:MaxMessageBytes must be between 1024 and 536870912 bytes.")]
     public long MaxMessageBytes { get; init; } = 20L * 1024 * 1024;
 
     /// <summary>A path from configuration: absolute as given, relative to the working directory otherwise.</summary>
@@ -40,9 +40,13 @@ public sealed class MailboxOptions : IValidatableObject
                 yield return new ValidationResult($"{at}:Gln '{m.Gln}' is not a location number: 13 digits ending in the GS1 check digit.", [nameof(Mailboxes)]);
             }
 
-            if (string.IsNullOrWhiteSpace(m.SorId) || !m.SorId.All(char.IsAsciiDigit))
+            if (string.IsNullOrWhiteSpace(m.SorId))
             {
-                yield return new ValidationResult($"{at}:SorId is missing or not a SOR id (digits only).", [nameof(Mailboxes)]);
+                yield return new ValidationResult($"{at}:SorId is missing: every mailbox needs its SOR id (the receiver's SOR code in MedCom messages).", [nameof(Mailboxes)]);
+            }
+            else if (!IsSorId(m.SorId))
+            {
+                yield return new ValidationResult($"{at}:SorId '{m.SorId}' is not a SOR id: 6 to 18 digits.", [nameof(Mailboxes)]);
             }
 
             if (string.IsNullOrWhiteSpace(m.Name))
@@ -56,6 +60,9 @@ public sealed class MailboxOptions : IValidatableObject
             yield return new ValidationResult($"Mailbox:Mailboxes lists the location number {duplicate.Key} more than once.", [nameof(Mailboxes)]);
         }
     }
+
+    /// <summary>SOR ids are numeric; the register's ids run from 6 to 18 digits.</summary>
+    public static bool IsSorId(string? sorId) => sorId is { Length: >= 6 and <= 18 } && sorId.All(char.IsAsciiDigit);
 }
 
 public sealed class MailboxEntry

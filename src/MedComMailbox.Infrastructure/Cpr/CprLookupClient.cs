@@ -1,27 +1,47 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
+using MedComMailbox.Infrastructure.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 
 namespace MedComMailbox.Infrastructure.Cpr;
 
 /// <summary>Serviceplatformen SF1520 (CPR replika opslag, PersonBaseDataExtended) settings. Section <c>CprLookup</c>.</summary>
-public sealed class CprLookupOptions
+public sealed class CprLookupOptions : IValidatableObject
 {
     public const string Section = "CprLookup";
 
     /// <summary>The service address (the SOAP endpoint of PersonBaseDataExtended).</summary>
-    [Required]
     public Uri? ServiceUrl { get; set; }
 
-    /// <summary>The municipality's CVR, sent as the caller's context.</summary>
-    [Required]
-    [RegularExpression(@"^\d{8}$", ErrorMessage = "CprLookup:Cvr must be 8 digits.")]
+    /// <summary>The municipality's CVR (8 digits, modulus 11), sent as the caller's context.</summary>
     public string Cvr { get; set; } = "";
+
+    /// <summary>PKCS#12 file with the municipality's certificate for mutual TLS with Serviceplatformen (production).</summary>
+    public string? CertificatePath { get; set; }
+
+    public string? CertificatePassword { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        new[] { SettingRules.HttpsUrl("CprLookup:ServiceUrl", ServiceUrl), SettingRules.Cvr("CprLookup:Cvr", Cvr) }
+            .OfType<string>()
+            .Select(p => new ValidationResult(p));
+}
+
+/// <summary>The certificate is checked against the clock: an expired one stops the start instead of failing the first lookup.</summary>
+internal sealed class CprLookupCertificateValidation(TimeProvider time) : IValidateOptions<CprLookupOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CprLookupOptions options)
+    {
+        var problems = SettingRules.Certificate("CprLookup:CertificatePath", options.CertificatePath, options.CertificatePassword, time.GetUtcNow()).ToList();
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
 }
 
 /// <summary>A custody relation of the child: who holds it (CPR) and whether it is still in force.</summary>
@@ -175,8 +195,23 @@ public static class CprLookupRegistration
 {
     public static IServiceCollection AddCprLookup(this IServiceCollection services, Action<HttpStandardResilienceOptions>? resilience = null)
     {
-        services.AddOptions<CprLookupOptions>().BindConfiguration(CprLookupOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddHttpClient<CprLookupClient>().AddStandardResilienceHandler(o => resilience?.Invoke(o));
+        services.AddOptions<CprLookupOptions>().BindConfiguration(CprLookupOptions.Section).ValidateSettings().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CprLookupOptions>, CprLookupCertificateValidation>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpClient<CprLookupClient>()
+            .ConfigurePrimaryHttpMessageHandler(provider =>
+            {
+                // Mutual TLS with the municipality's certificate, as for Digital Post.
+                var o = provider.GetRequiredService<IOptions<CprLookupOptions>>().Value;
+                var handler = new SocketsHttpHandler();
+                if (!string.IsNullOrEmpty(o.CertificatePath))
+                {
+                    handler.SslOptions.ClientCertificates = [X509CertificateLoader.LoadPkcs12FromFile(o.CertificatePath, o.CertificatePassword)];
+                }
+
+                return handler;
+            })
+            .AddStandardResilienceHandler(o => resilience?.Invoke(o));
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using MedComMailbox.Infrastructure.Configuration;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,7 +15,8 @@ public static class DigitalPostRegistration
     /// </summary>
     public static IServiceCollection AddDigitalPost(this IServiceCollection services, Action<HttpStandardResilienceOptions>? resilience = null)
     {
-        services.AddOptions<DigitalPostOptions>().BindConfiguration(DigitalPostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DigitalPostOptions>().BindConfiguration(DigitalPostOptions.Section).ValidateSettings().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DigitalPostOptions>, DigitalPostCertificateValidation>();
         services.AddSingleton<DigitalPostTokenCache>();
         services.AddHttpClient(DigitalPostTokenCache.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(ClientCertificateHandler)

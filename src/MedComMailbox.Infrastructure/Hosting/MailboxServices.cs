@@ -3,6 +3,7 @@ using MedComMailbox.Infrastructure.Intake;
 using MedComMailbox.Infrastructure.Outbound;
 using MedComMailbox.Infrastructure.Outbox;
 using MedComMailbox.Infrastructure.Storage;
+using MedComMailbox.Infrastructure.Telemetry;
 using MedComMailbox.Infrastructure.Vans;
 using MedComMailbox.MedCom;
 using MedComMailbox.MedCom.Envelopes;
@@ -22,10 +23,11 @@ public static class MailboxServices
     /// </summary>
     public static IServiceCollection AddMailboxCore(this IServiceCollection services)
     {
-        services.AddOptions<MailboxOptions>().BindConfiguration(MailboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<VansOptions>().BindConfiguration(VansOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<MailboxOptions>().BindConfiguration(MailboxOptions.Section).ValidateSettings().ValidateOnStart();
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateSettings().ValidateOnStart();
+        services.AddOptions<VansOptions>().BindConfiguration(VansOptions.Section).ValidateSettings().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMailboxMeters();
 
         // First hosted service: the schema is current before anything else starts.
         services.AddHostedService<SchemaMigration>();

@@ -5,6 +5,7 @@ using MedComMailbox.Contracts;
 using MedComMailbox.Infrastructure.Configuration;
 using MedComMailbox.Infrastructure.Outbox;
 using MedComMailbox.Infrastructure.Storage;
+using MedComMailbox.Infrastructure.Telemetry;
 using MedComMailbox.Infrastructure.Vans;
 using MedComMailbox.MedCom;
 using Microsoft.Extensions.Logging;
@@ -52,6 +53,7 @@ public sealed partial class IntakeService(
     OutboxSignal signal,
     IOptions<MailboxOptions> mailboxOptions,
     TimeProvider time,
+    MailboxTelemetry telemetry,
     ILogger<IntakeService> logger)
 {
     private const int MaxTransientMemory = 10_000;
@@ -133,6 +135,7 @@ public sealed partial class IntakeService(
         {
             var duplicate = await AnswerDuplicateAsync(connection, transaction, read, first, us, now);
             await transaction.CommitAsync(cancellationToken);
+            telemetry.MessageDuplicated(first.MailboxGln, s.Kind);
             return duplicate;
         }
 
@@ -145,6 +148,7 @@ public sealed partial class IntakeService(
 
         var valid = !issues.Any(i => i.IsBlocking);
         var id = replacing is null ? Guid.NewGuid() : Guid.Parse(replacing.Id);
+        using var activity = MailboxTelemetry.StartForMessage("medcom.intake", id, System.Diagnostics.ActivityKind.Consumer);
         var record = Record(id, read, body, contentType, channel, sourceName, replacing?.ReceivedAt ?? nowMs, valid, issues, dedupeKey);
         var answer = acknowledgements.CreateAcknowledgement(read, valid ? AcknowledgementOutcome.Ok : AcknowledgementOutcome.FatalError, issues, us, now);
         record.AckCode = AnswerCode(answer);
@@ -174,6 +178,7 @@ public sealed partial class IntakeService(
 
         await transaction.CommitAsync(cancellationToken);
         _transientSent.TryRemove(s.MessageId ?? "", out _);
+        telemetry.MessageStored(record.MailboxGln, s.Kind, valid);
         return new IntakeResult(valid ? IntakeOutcome.Accepted : IntakeOutcome.Rejected, id, s.Kind, s.MessageId, answer?.MessageId, record.AckCode, issues);
     }
 

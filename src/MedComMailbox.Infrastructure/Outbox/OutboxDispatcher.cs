@@ -4,6 +4,7 @@ using MassTransit;
 using MedComMailbox.Contracts;
 using MedComMailbox.Infrastructure.Bus;
 using MedComMailbox.Infrastructure.Storage;
+using MedComMailbox.Infrastructure.Telemetry;
 using MedComMailbox.Infrastructure.Vans;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -24,6 +25,7 @@ public sealed partial class OutboxDispatcher(
     OutboxSignal signal,
     IOptions<BusOptions> busOptions,
     TimeProvider time,
+    MailboxTelemetry telemetry,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     private static readonly Dictionary<string, Type> EventTypes = typeof(MedComMessageReceived).Assembly.GetExportedTypes()
@@ -112,6 +114,7 @@ public sealed partial class OutboxDispatcher(
 
     private async Task<bool> DispatchAsync(OutboxRecord row, CancellationToken cancellationToken)
     {
+        using var activity = MailboxTelemetry.StartForMessage($"medcom.outbox.{row.Kind}", row.MessageId, System.Diagnostics.ActivityKind.Producer);
         try
         {
             if (row.Kind == OutboxKind.Publish)
@@ -135,6 +138,7 @@ public sealed partial class OutboxDispatcher(
         await connection.ExecuteAsync(
             "UPDATE outbox SET dispatched_at = @now, attempts = attempts + 1, locked_by = NULL, locked_until = NULL WHERE id = @id",
             new { now = time.GetUtcNow().ToUnixTimeMilliseconds(), id = row.Id });
+        telemetry.Dispatched(row.Kind, row.Type, time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt));
         return true;
     }
 

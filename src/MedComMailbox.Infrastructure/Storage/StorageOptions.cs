@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace MedComMailbox.Infrastructure.Storage;
 
 /// <summary>Where messages are kept (configuration section <c>Storage</c>).</summary>
-public sealed class StorageOptions
+public sealed class StorageOptions : IValidatableObject
 {
     public const string Section = "Storage";
 
@@ -18,6 +18,14 @@ public sealed class StorageOptions
 
     /// <summary>Apply the numbered schema scripts at start-up (default true).</summary>
     public bool MigrateOnStart { get; init; } = true;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Provider == StorageProvider.SqlServer && string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            yield return new ValidationResult("Storage:ConnectionString is required when Storage:Provider is SqlServer (Server=…;Database=…;…; the database must exist).", [nameof(ConnectionString)]);
+        }
+    }
 }
 
 public enum StorageProvider

@@ -27,18 +27,18 @@ public sealed class VansOptions
     public Uri? OutboundEndpoint { get; init; }
 
     /// <summary>How often the inbound folder is scanned.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00", ErrorMessage = "Vans:PollInterval must be between 50 ms and 1 hour.")]
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>A file is taken only when it has not changed for this long (the provider may still be writing it).</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00", ErrorMessage = "Vans:SettleTime must be between 0 and 10 minutes.")]
     public TimeSpan SettleTime { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>A message we sent without an acknowledgement after this long is resent with a new envelope id (MedCom: 30 minutes).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Vans:AcknowledgementTimeout must be between 1 second and 1 day (MedCom: 30 minutes).")]
     public TimeSpan AcknowledgementTimeout { get; init; } = TimeSpan.FromMinutes(30);
 
     /// <summary>How many times a message is resent before it is flagged (MedCom: at most twice).</summary>
-    [Range(0, 10)]
+    [Range(0, 10, ErrorMessage = "Vans:MaxResends must be between 0 and 10 (MedCom: at most 2).")]
     public int MaxResends { get; init; } = 2;
 }

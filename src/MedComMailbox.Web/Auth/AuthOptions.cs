@@ -1,3 +1,7 @@
+using System.ComponentModel.DataAnnotations;
+using MedComMailbox.Infrastructure.Configuration;
+using MedComMailbox.MedCom.Identifiers;
+
 namespace MedComMailbox.Web.Auth;
 
 /// <summary>
@@ -5,7 +9,7 @@ namespace MedComMailbox.Web.Auth;
 /// citizens (the consent page) with OpenID Connect (NemLog-in style) when <c>Auth:Citizen:Authority</c> is set. Without
 /// an authority a development sign-in is mapped instead; with one, the development sign-in does not exist.
 /// </summary>
-public sealed class AuthOptions
+public sealed class AuthOptions : IValidatableObject
 {
     public const string Section = "Auth";
 
@@ -24,6 +28,70 @@ public sealed class AuthOptions
         new() { UserName = "udvalg", Name = "Udvalgsmedlem (udvikling)", Roles = [StaffRoles.Committee] },
         new() { UserName = "admin", Name = "Administrator (udvikling)", Roles = [StaffRoles.Administrator, StaffRoles.Operator, StaffRoles.Committee] },
     ];
+
+    private static readonly HashSet<string> KnownRoles = [StaffRoles.Operator, StaffRoles.Committee, StaffRoles.Administrator];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        Problems().Select(p => new ValidationResult(p));
+
+    private IEnumerable<string> Problems()
+    {
+        if (Staff.IsOpenIdConnect)
+        {
+            // The metadata (keys, endpoints) comes from the authority: plain http would let anyone on the path sign in as anyone.
+            if (SettingRules.HttpsUrl("Auth:Staff:Authority", Staff.Authority) is { } problem)
+            {
+                yield return problem;
+            }
+
+            if (string.IsNullOrWhiteSpace(Staff.ClientId))
+            {
+                yield return "Auth:Staff:ClientId is required when Auth:Staff:Authority is set (the client registered at the identity provider).";
+            }
+
+            if (string.IsNullOrWhiteSpace(Staff.RoleClaim))
+            {
+                yield return "Auth:Staff:RoleClaim is empty: it names the claim that carries operator, committee or administrator.";
+            }
+        }
+
+        if (Citizen.IsOpenIdConnect)
+        {
+            if (SettingRules.HttpsUrl("Auth:Citizen:Authority", Citizen.Authority) is { } problem)
+            {
+                yield return problem;
+            }
+
+            if (string.IsNullOrWhiteSpace(Citizen.ClientId))
+            {
+                yield return "Auth:Citizen:ClientId is required when Auth:Citizen:Authority is set (the client registered at NemLog-in or the broker).";
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(Citizen.CprClaim))
+        {
+            yield return "Auth:Citizen:CprClaim is empty: the consent page finds the citizen's CPR number in that claim.";
+        }
+
+        for (var i = 0; i < DevelopmentUsers.Count; i++)
+        {
+            var user = DevelopmentUsers[i];
+            if (string.IsNullOrWhiteSpace(user.UserName))
+            {
+                yield return $"Auth:DevelopmentUsers:{i}:UserName is missing.";
+            }
+
+            foreach (var role in user.Roles.Where(r => !KnownRoles.Contains(r)))
+            {
+                yield return $"Auth:DevelopmentUsers:{i}:Roles has '{role}': use {StaffRoles.Operator}, {StaffRoles.Committee} or {StaffRoles.Administrator}.";
+            }
+
+            foreach (var gln in user.Mailboxes.Where(g => !MedComIdentifiers.IsValidGln(g)))
+            {
+                yield return $"Auth:DevelopmentUsers:{i}:Mailboxes has '{gln}', which is not a location number: 13 digits ending in the GS1 check digit.";
+            }
+        }
+    }
 }
 
 public sealed class StaffAuthOptions

@@ -3,6 +3,7 @@ using Dapper;
 using MedComMailbox.Core.Letters;
 using MedComMailbox.Infrastructure.Citizens;
 using MedComMailbox.Infrastructure.DigitalPost;
+using MedComMailbox.Infrastructure.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,7 @@ public sealed partial class LetterDispatcher(
     IOptions<WorkflowOptions> options,
     IConfiguration configuration,
     TimeProvider time,
+    MailboxTelemetry telemetry,
     ILogger<LetterDispatcher> logger) : IPostStatusSink
 {
     /// <summary>After this many failed sends the letter is marked failed for a person to look at.</summary>
@@ -46,6 +48,7 @@ public sealed partial class LetterDispatcher(
         public long Attempts { get; set; }
         public long CreatedAt { get; set; }
         public string ChildCpr { get; set; } = "";
+        public string? ReferralMessageId { get; set; }
     }
 
     /// <summary>Sends every letter that is due; returns how many were accepted by Digital Post.</summary>
@@ -79,7 +82,7 @@ public sealed partial class LetterDispatcher(
         var due = (await connection.QueryAsync<LetterRow>(
             cases.Database.Dialect.Limit(
                 """
-                SELECT l.id, l.case_id, l.kind, l.party_id, l.title, l.body, l.action_url, l.action_until, l.attempts, l.created_at, c.child_cpr
+                SELECT l.id, l.case_id, l.kind, l.party_id, l.title, l.body, l.action_url, l.action_until, l.attempts, l.created_at, c.child_cpr, c.referral_message_id
                 FROM letters l JOIN cases c ON c.id = l.case_id
                 WHERE (l.status = 'pending' AND l.next_attempt_at <= @now) OR (l.status = 'sending' AND l.locked_until < @now)
                 ORDER BY l.next_attempt_at
@@ -107,6 +110,7 @@ public sealed partial class LetterDispatcher(
     private async Task<bool> SendOneAsync(LetterRow letter, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        using var activity = MailboxTelemetry.StartForMessage("medcom.letter.send", letter.ReferralMessageId, System.Diagnostics.ActivityKind.Client);
         try
         {
             var memo = ToMemo(letter);
@@ -126,6 +130,7 @@ public sealed partial class LetterDispatcher(
                 """,
                 new { result.TransmissionId, now = now.ToUnixTimeMilliseconds(), letter.Id });
             LogSent(logger, Guid.Parse(letter.Id), letter.Kind);
+            telemetry.LetterSent(letter.Kind);
             return true;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -151,6 +156,7 @@ public sealed partial class LetterDispatcher(
                 transaction);
             if (failed)
             {
+                telemetry.LetterFailed(letter.Kind);
                 await FlagAsync(connection, transaction, letter.CaseId, Enum.Parse<LetterKind>(letter.Kind), now.ToUnixTimeMilliseconds(), permanent ? "memo.invalid" : "no-answer");
             }
 
@@ -182,6 +188,7 @@ public sealed partial class LetterDispatcher(
                 transaction);
             if (status.Failed)
             {
+                telemetry.LetterFailed(l.Kind);
                 await FlagAsync(connection, transaction, l.CaseId, Enum.Parse<LetterKind>(l.Kind), now, status.ErrorCode ?? "Fejlet");
             }
         }

@@ -16,15 +16,15 @@ public sealed class WorkflowOptions : IValidatableObject
     public const string Section = "Workflow";
 
     /// <summary>The municipality's name in letters.</summary>
-    [Required]
+    [Required(ErrorMessage = "Workflow:Municipality is missing: letters and replies name the municipality.")]
     public string Municipality { get; set; } = "Eksempel Kommune";
 
     /// <summary>The committee's name in letters and as the author of replies to the GP.</summary>
-    [Required]
+    [Required(ErrorMessage = "Workflow:Committee is missing: letters name the committee.")]
     public string Committee { get; set; } = "Koordinationsudvalget for børn og unge";
 
     /// <summary>The public address of this service: consent links in letters point here (must be https in production).</summary>
-    [Required]
+    [Required(ErrorMessage = "Workflow:PublicBaseUrl is missing: consent links in letters point there.")]
     public Uri PublicBaseUrl { get; set; } = new("http://localhost:5080/");
 
     /// <summary>Who signs the GP replies (MedCom needs an author with a phone number).</summary>
@@ -40,7 +40,7 @@ public sealed class WorkflowOptions : IValidatableObject
     public Dictionary<LetterKind, LetterOptions> Letters { get; set; } = [];
 
     /// <summary>How often the deadline sweep and the letter dispatcher look for due work.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
+    [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00", ErrorMessage = "Workflow:SweepInterval must be between 50 ms and 1 hour.")]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(15);
 
     public ConsentPolicy ConsentPolicy() =>
@@ -77,7 +77,25 @@ public sealed class WorkflowOptions : IValidatableObject
             string? problem = null;
             try
             {
-                LetterTemplate.Create(kind, letter.Title, letter.Text);
+                if (string.IsNullOrWhiteSpace(letter.Title) || string.IsNullOrWhiteSpace(letter.Text))
+                {
+                    problem = "Title and Text are both required (leave the kind out to keep the built-in Danish text).";
+                }
+                else
+                {
+                    LetterTemplate.Create(kind, letter.Title, letter.Text);
+                    // The template only recognises ASCII names; anything else in double braces would reach the citizen verbatim.
+                    var allowed = LetterPlaceholders.For(kind);
+                    var stray = System.Text.RegularExpressions.Regex.Matches(letter.Text, @"\{\{(.*?)\}\}")
+                        .Select(m => m.Groups[1].Value.Trim())
+                        .Where(name => !allowed.Contains(name))
+                        .Distinct(StringComparer.Ordinal)
+                        .ToList();
+                    if (stray.Count > 0)
+                    {
+                        problem = $"unknown placeholder(s) {string.Join(", ", stray.Select(u => "{{" + u + "}}"))}; allowed: {string.Join(", ", allowed.Select(a => "{{" + a + "}}"))}.";
+                    }
+                }
             }
             catch (Exception e) when (e is LetterTemplateException or ArgumentException)
             {
@@ -90,30 +108,108 @@ public sealed class WorkflowOptions : IValidatableObject
             }
         }
 
-        if (!PublicBaseUrl.IsAbsoluteUri || (PublicBaseUrl.Scheme != Uri.UriSchemeHttps && !PublicBaseUrl.IsLoopback))
+        foreach (var problem in Problems())
+        {
+            yield return new ValidationResult(problem);
+        }
+    }
+
+    /// <summary>Every rule besides the letter templates, as sentences naming the setting.</summary>
+    private IEnumerable<string> Problems()
+    {
+        if (PublicBaseUrl is not null && (!PublicBaseUrl.IsAbsoluteUri || (PublicBaseUrl.Scheme != Uri.UriSchemeHttps && !PublicBaseUrl.IsLoopback)))
         {
             // Digital Post refuses action links that are not https; only a local development address may be http.
-            yield return new ValidationResult("Workflow:PublicBaseUrl must be an absolute https address (http only for localhost).", [nameof(PublicBaseUrl)]);
+            yield return "Workflow:PublicBaseUrl must be an absolute https address (http only for localhost).";
         }
 
+        if (string.IsNullOrWhiteSpace(Signature.GivenName) || string.IsNullOrWhiteSpace(Signature.FamilyName))
+        {
+            yield return "Workflow:Signature:GivenName and FamilyName are required: MedCom replies to the GP need a named author.";
+        }
+
+        if (Signature.Phone is not { Length: 8 } phone || !phone.All(char.IsAsciiDigit))
+        {
+            yield return $"Workflow:Signature:Phone '{Signature.Phone}' must be a Danish phone number of 8 digits: the GP calls it about the reply.";
+        }
+
+        var consent = Consent;
+        if (consent.ChildConsentAge is < 10 or > 18)
+        {
+            yield return $"Workflow:Consent:ChildConsentAge {consent.ChildConsentAge} must be between 10 and 18 (the pilot: 15).";
+        }
+
+        if (consent.ResponseTime <= TimeSpan.Zero || consent.ResponseTime > TimeSpan.FromDays(90))
+        {
+            yield return $"Workflow:Consent:ResponseTime {consent.ResponseTime} must be more than 0 and at most 90 days (the pilot: 14.00:00:00).";
+        }
+
+        if (consent.ReminderExtension < TimeSpan.Zero || consent.ReminderExtension > TimeSpan.FromDays(90))
+        {
+            yield return $"Workflow:Consent:ReminderExtension {consent.ReminderExtension} must be between 0 and 90 days (the pilot: 7.00:00:00).";
+        }
+
+        if (consent.MaxValidity <= TimeSpan.Zero || consent.MaxValidity > TimeSpan.FromDays(366))
+        {
+            yield return $"Workflow:Consent:MaxValidity {consent.MaxValidity} must be more than 0 and at most one year.";
+        }
+
+        var meetings = CommitteeMeetings;
         string? zoneProblem = null;
         try
         {
-            TimeZoneInfo.FindSystemTimeZoneById(CommitteeMeetings.TimeZone);
+            TimeZoneInfo.FindSystemTimeZoneById(meetings.TimeZone);
         }
-        catch (TimeZoneNotFoundException)
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or ArgumentException)
         {
-            zoneProblem = $"Workflow:CommitteeMeetings:TimeZone '{CommitteeMeetings.TimeZone}' is not a known time zone.";
+            zoneProblem = $"Workflow:CommitteeMeetings:TimeZone '{meetings.TimeZone}' is not a known time zone (e.g. Europe/Copenhagen).";
         }
 
         if (zoneProblem is not null)
         {
-            yield return new ValidationResult(zoneProblem, [nameof(CommitteeMeetings)]);
+            yield return zoneProblem;
         }
 
-        if (Consent.ResponseTime <= TimeSpan.Zero || Consent.ReminderExtension < TimeSpan.Zero || Consent.MaxValidity <= TimeSpan.Zero || Consent.MaxValidity > TimeSpan.FromDays(366))
+        if (!Enum.IsDefined(meetings.Day) || meetings.Day is DayOfWeek.Saturday or DayOfWeek.Sunday)
         {
-            yield return new ValidationResult("Workflow:Consent: ResponseTime and MaxValidity must be positive, MaxValidity at most one year.", [nameof(Consent)]);
+            yield return $"Workflow:CommitteeMeetings:Day '{meetings.Day}' must be a weekday (Monday to Friday).";
+        }
+
+        if (meetings.ReadingTime < TimeSpan.Zero || meetings.ReadingTime > TimeSpan.FromDays(14))
+        {
+            yield return $"Workflow:CommitteeMeetings:ReadingTime {meetings.ReadingTime} must be between 0 and 14 days (the pilot: 2.00:00:00).";
+        }
+
+        if (meetings.MaxWorkingDaysAfterConsent is < 1 or > 60)
+        {
+            yield return $"Workflow:CommitteeMeetings:MaxWorkingDaysAfterConsent {meetings.MaxWorkingDaysAfterConsent} must be between 1 and 60 (the pilot: 8).";
+        }
+
+        for (var i = 0; i < (meetings.ExtraClosedDays?.Count ?? 0); i++)
+        {
+            var d = meetings.ExtraClosedDays![i];
+            if (d.Month is < 1 or > 12 || d.Day < 1 || d.Day > DateTime.DaysInMonth(2024, d.Month))
+            {
+                yield return $"Workflow:CommitteeMeetings:ExtraClosedDays:{i} (month {d.Month}, day {d.Day}) is not a day of the year.";
+            }
+        }
+
+        if (Triage.ReferralCategories.Count == 0 && Triage.ReferralTopicKeywords.Count == 0 && Triage.OioXmlReferralReceivers.Count == 0)
+        {
+            yield return "Workflow:Triage lists no ReferralCategories, ReferralTopicKeywords or OioXmlReferralReceivers: no message would ever open a case.";
+        }
+
+        for (var i = 0; i < Triage.OioXmlReferralReceivers.Count; i++)
+        {
+            if (!MedCom.Identifiers.MedComIdentifiers.IsValidGln(Triage.OioXmlReferralReceivers[i]))
+            {
+                yield return $"Workflow:Triage:OioXmlReferralReceivers:{i} '{Triage.OioXmlReferralReceivers[i]}' is not a location number: 13 digits ending in the GS1 check digit.";
+            }
+        }
+
+        if (Triage.RecentCaseWindow < TimeSpan.Zero)
+        {
+            yield return "Workflow:Triage:RecentCaseWindow must not be negative.";
         }
     }
 
@@ -127,7 +223,6 @@ public sealed class WorkflowOptions : IValidatableObject
     public sealed class ConsentOptions
     {
         /// <summary>From this age the child consents too and receives the letters (the pilot: 15).</summary>
-        [Range(10, 18)]
         public int ChildConsentAge { get; set; } = 15;
         public TimeSpan ResponseTime { get; set; } = TimeSpan.FromDays(14);
         public TimeSpan ReminderExtension { get; set; } = TimeSpan.FromDays(7);

@@ -43,6 +43,8 @@ public sealed class PageSecurityTests(MailboxApp.Shared factory) : IClassFixture
         new("GET", "/health/ready", Expect.Anonymous, "Readiness probe for the orchestrator: no data."),
         new("POST", "/health/live", Expect.Anonymous, "Health checks answer every method: same probe, no data."),
         new("POST", "/health/ready", Expect.Anonymous, "Health checks answer every method: same probe, no data."),
+        new("GET", "/health/external", Expect.Anonymous, "CPR and Digital Post reachability and certificate expiry for monitoring: statuses only. Optional until Program.cs calls MapMailboxHealth().", Optional: true),
+        new("POST", "/health/external", Expect.Anonymous, "Health checks answer every method: same probe, no data.", Optional: true),
         new("POST", "/api/intake", Expect.Anonymous, "MedCom intake: machine-to-machine from VANS/the sender; protected at the network edge (mutual TLS), not by a sign-in."),
         new("GET", "/api/messages/{id:guid}", Expect.Anonymous, "Intake status for the sending system (machine-to-machine); shows no patient data."),
         new("POST", "/api/validate", Expect.Anonymous, "Validation API: stateless receiver verdict for senders testing their messages; stores nothing, echoes no CPR."),

@@ -1,0 +1,176 @@
+using System.Data.Common;
+using Dapper;
+using MedComMailbox.Infrastructure.Bus;
+using MedComMailbox.Infrastructure.Configuration;
+using MedComMailbox.Infrastructure.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MedComMailbox.Infrastructure.Retention;
+
+/// <summary>What one run deleted: counts only.</summary>
+public sealed record RetentionResult(int Cases, int Messages, int Letters);
+
+/// <summary>
+/// Deletes what has outlived its period. A case that is still open is never touched, nor anything that belongs to it:
+/// its messages (referral, replies, later correspondence) and its letters wait for the case; a closed case goes as a
+/// whole once its own period has passed since closing. A message with an answer not yet delivered stays too.
+/// </summary>
+public sealed partial class RetentionSweep(MailboxDatabase database, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionSweep> logger)
+{
+    /// <summary>Core CaseState values of a case still being worked on (CaseStore treats the same three as open).</summary>
+    private const string OpenStates = "('AwaitingConsent', 'CheckingCustody', 'OnAgenda')";
+
+    public async Task<RetentionResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        if (!o.Enabled)
+        {
+            return new RetentionResult(0, 0, 0);
+        }
+
+        var now = time.GetUtcNow();
+        long Cutoff(TimeSpan period) => now.Subtract(period).ToUnixTimeMilliseconds();
+
+        var cases = await RepeatAsync<string>(DeleteCasesAsync, $"SELECT id FROM cases WHERE closed_at IS NOT NULL AND closed_at < @cutoff AND state NOT IN {OpenStates} ORDER BY closed_at", Cutoff(o.Cases), cancellationToken);
+        var messages = await RepeatAsync<string>(
+            DeleteMessagesAsync,
+            """
+            SELECT m.id FROM messages m
+            WHERE m.received_at < @cutoff
+              AND NOT EXISTS (SELECT 1 FROM case_messages cm WHERE cm.message_id = m.id)
+              AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.referral_message_id = m.id)
+              AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.message_id = m.id AND x.dispatched_at IS NULL)
+            ORDER BY m.received_at
+            """,
+            Cutoff(o.Messages),
+            cancellationToken);
+        var letters = await RepeatAsync<string>(
+            ids => DeleteByIdAsync("letters", ids),
+            $"""
+            SELECT l.id FROM letters l
+            WHERE l.created_at < @cutoff AND l.status NOT IN ('pending', 'sending')
+              AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = l.case_id AND c.state IN {OpenStates})
+            ORDER BY l.created_at
+            """,
+            Cutoff(o.Letters),
+            cancellationToken);
+
+        var result = new RetentionResult(cases, messages, letters);
+        LogDeleted(logger, result.Cases, result.Messages, result.Letters);
+        return result;
+    }
+
+    /// <summary>Selects a batch of ids and deletes them, until a batch comes back short.</summary>
+    private async Task<int> RepeatAsync<TId>(Func<IReadOnlyList<TId>, Func<DbConnection, DbTransaction, Task<int>>> delete, string select, long cutoff, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        var batch = options.Value.BatchSize;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            var ids = (await connection.QueryAsync<TId>(database.Dialect.Limit(select, batch), new { cutoff })).AsList();
+            if (ids.Count == 0)
+            {
+                break;
+            }
+
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            total += await delete(ids)(connection, transaction);
+            await transaction.CommitAsync(cancellationToken);
+            if (ids.Count < batch)
+            {
+                break;
+            }
+        }
+
+        return total;
+    }
+
+    private static Func<DbConnection, DbTransaction, Task<int>> DeleteByIdAsync<TId>(string table, IReadOnlyList<TId> ids) =>
+        (connection, transaction) => connection.ExecuteAsync($"DELETE FROM {table} WHERE id IN @ids", new { ids }, transaction);
+
+    private static Func<DbConnection, DbTransaction, Task<int>> DeleteMessagesAsync(IReadOnlyList<string> ids) => async (connection, transaction) =>
+    {
+        var p = new { ids };
+        await connection.ExecuteAsync("DELETE FROM outbox WHERE message_id IN @ids", p, transaction);
+        await connection.ExecuteAsync("DELETE FROM consumed WHERE message_id IN @ids", p, transaction);
+        await connection.ExecuteAsync("DELETE FROM inbox_items WHERE message_id IN @ids", p, transaction);
+        return await connection.ExecuteAsync("DELETE FROM messages WHERE id IN @ids", p, transaction);
+    };
+
+    /// <summary>A closed case and everything of it: its messages (unless another case holds them too), letters, timeline, deadlines, consent links.</summary>
+    private static Func<DbConnection, DbTransaction, Task<int>> DeleteCasesAsync(IReadOnlyList<string> ids) => async (connection, transaction) =>
+    {
+        var p = new { ids };
+        var messageIds = (await connection.QueryAsync<string>(
+            """
+            SELECT DISTINCT cm.message_id FROM case_messages cm
+            WHERE cm.case_id IN @ids
+              AND NOT EXISTS (SELECT 1 FROM case_messages other WHERE other.message_id = cm.message_id AND other.case_id NOT IN @ids)
+            """,
+            p,
+            transaction)).AsList();
+        foreach (var chunk in messageIds.Chunk(500))
+        {
+            await DeleteMessagesAsync(chunk)(connection, transaction);
+        }
+
+        await connection.ExecuteAsync("DELETE FROM letters WHERE case_id IN @ids", p, transaction);
+        await connection.ExecuteAsync("DELETE FROM case_events WHERE case_id IN @ids", p, transaction);
+        await connection.ExecuteAsync("DELETE FROM deadlines WHERE case_id IN @ids", p, transaction);
+        await connection.ExecuteAsync("DELETE FROM consent_tokens WHERE case_id IN @ids", p, transaction);
+        await connection.ExecuteAsync("DELETE FROM case_messages WHERE case_id IN @ids", p, transaction);
+        await connection.ExecuteAsync("UPDATE inbox_items SET case_id = NULL WHERE case_id IN @ids", p, transaction);
+        return await connection.ExecuteAsync("DELETE FROM cases WHERE id IN @ids", p, transaction);
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention deleted {Cases} closed case(s), {Messages} message(s), {Letters} letter(s)")]
+    private static partial void LogDeleted(ILogger logger, int cases, int messages, int letters);
+}
+
+/// <summary>Runs the sweep at start and then every <c>Retention:RunInterval</c>.</summary>
+public sealed partial class RetentionService(RetentionSweep sweep, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.RunInterval, time);
+        do
+        {
+            try
+            {
+                await sweep.RunAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The type only: a driver's message can quote parameters. The next run tries again.
+                LogFailed(logger, e.GetType().Name);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Retention run failed ({ExceptionType}); the next run tries again")]
+    private static partial void LogFailed(ILogger logger, string exceptionType);
+}
+
+public static class RetentionRegistration
+{
+    /// <summary>Options (validated at start) and, where the consumers run (<c>Bus:RunConsumers</c>), the daily deletion.</summary>
+    public static IServiceCollection AddMailboxRetention(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateSettings().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<RetentionSweep>();
+        if (configuration.GetValue<bool?>($"{BusOptions.Section}:{nameof(BusOptions.RunConsumers)}") ?? true)
+        {
+            services.AddHostedService<RetentionService>();
+        }
+
+        return services;
+    }
+}

@@ -1,0 +1,246 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MedComMailbox.Tests;
+
+namespace MedComMailbox.Cli.Tests;
+
+/// <summary>
+/// <c>check-config</c> over the documented example and broken copies of it. The rules are the service's own start-up
+/// validators, so these tests are also the unit tests of the Workflow and Auth rules (those projects are not
+/// referenced by the Infrastructure tests).
+/// </summary>
+public sealed class CheckConfigCommandTests : IDisposable
+{
+    private static readonly JsonDocumentOptions ReadOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+    private readonly string _folder = Directory.CreateTempSubdirectory("medcom-check-config-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static string Example => Path.Combine(RepoPaths.Root, "docs", "examples", "eksempelkommune.settings.json");
+
+    private static async Task<(int Exit, string Out, string Err)> Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = await CliApp.RunAsync(args, output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    /// <summary>A copy of the example with one change made to its JSON.</summary>
+    private string Broken(Action<JsonObject> change)
+    {
+        var root = JsonNode.Parse(File.ReadAllText(Example), documentOptions: ReadOptions)!.AsObject();
+        change(root);
+        var path = Path.Combine(_folder, Guid.NewGuid().ToString("N")[..8] + ".settings.json");
+        File.WriteAllText(path, root.ToJsonString());
+        return path;
+    }
+
+    private async Task<string> Fails(Action<JsonObject> change)
+    {
+        var (exit, output, _) = await Run("check-config", Broken(change));
+        Assert.True(exit == 1, $"exit {exit}: {output}");
+        Assert.Contains("INVALID", output);
+        return output;
+    }
+
+    private static JsonObject Section(JsonObject root, params string[] path)
+    {
+        var node = root;
+        foreach (var name in path)
+        {
+            node = node[name]!.AsObject();
+        }
+
+        return node;
+    }
+
+    [Fact]
+    public async Task The_documented_example_passes()
+    {
+        var (exit, output, error) = await Run("check-config", Example);
+
+        Assert.True(exit == 0, output + error);
+        Assert.Equal("eksempelkommune.settings.json: VALID", output.Trim());
+    }
+
+    [Fact]
+    public async Task A_wrong_gln_check_digit_is_named() =>
+        Assert.Contains("ERROR Mailbox:Mailboxes:0:Gln '5790000992028' is not a location number: 13 digits ending in the GS1 check digit.",
+            await Fails(r => r["Mailbox"]!["Mailboxes"]![0]!["Gln"] = "5790000992028"));
+
+    [Fact]
+    public async Task A_missing_sor_id_is_named() =>
+        Assert.Contains("ERROR Mailbox:Mailboxes:1:SorId is missing",
+            await Fails(r => r["Mailbox"]!["Mailboxes"]![1]!.AsObject().Remove("SorId")));
+
+    [Fact]
+    public async Task A_meeting_time_that_does_not_parse_is_named() =>
+        Assert.Contains("ERROR Workflow:CommitteeMeetings:Time 'halv ni' cannot be read as TimeOnly (a time of day such as 08:30).",
+            await Fails(r => Section(r, "Workflow", "CommitteeMeetings")["Time"] = "halv ni"));
+
+    [Fact]
+    public async Task A_letter_template_with_an_unknown_placeholder_is_named()
+    {
+        var output = await Fails(r => Section(r, "Workflow", "Letters", "GpReceipt")["Text"] = "Kære {{doctorName}}, tak for henvendelsen om {{childName}}.");
+
+        Assert.Contains("ERROR Workflow:Letters:GpReceipt: Letter template 'GpReceipt': unknown placeholder(s) {{doctorName}}; allowed:", output);
+    }
+
+    [Fact]
+    public async Task A_placeholder_with_danish_letters_is_not_left_in_the_letter()
+    {
+        var output = await Fails(r => Section(r, "Workflow", "Letters", "GpReceipt")["Text"] = "Kære {{lægensNavn}}, tak for henvendelsen om {{childName}}.");
+
+        Assert.Contains("ERROR Workflow:Letters:GpReceipt: unknown placeholder(s) {{lægensNavn}}; allowed:", output);
+    }
+
+    [Fact]
+    public async Task A_letter_title_with_a_placeholder_is_refused() =>
+        Assert.Contains("the title may not contain placeholders",
+            await Fails(r => Section(r, "Workflow", "Letters", "GpReceipt")["Title"] = "Kvittering vedr. {{childName}}"));
+
+    [Theory]
+    [InlineData("DigitalPost")]
+    [InlineData("CprLookup")]
+    public async Task A_cvr_with_a_wrong_check_digit_is_named(string section) =>
+        Assert.Contains($"ERROR {section}:Cvr '39990009' is not a CVR number: 8 digits that pass the modulus-11 check.",
+            await Fails(r => Section(r, section)["Cvr"] = "39990009"));
+
+    [Fact]
+    public async Task A_certificate_that_is_not_there_is_named()
+    {
+        var missing = Path.Combine(_folder, "serviceplatformen.p12");
+        Assert.Contains($"ERROR DigitalPost:CertificatePath '{missing}' does not exist",
+            await Fails(r => Section(r, "DigitalPost")["CertificatePath"] = missing));
+    }
+
+    [Fact]
+    public async Task An_unknown_service_mode_is_named() =>
+        Assert.Contains("ERROR CprLookup:Mode is 'Sandbox': use Development (built-in stand-in, the default) or Serviceplatformen.",
+            await Fails(r => Section(r, "CprLookup")["Mode"] = "Sandbox"));
+
+    [Fact]
+    public async Task A_weekend_meeting_day_is_refused() =>
+        Assert.Contains("ERROR Workflow:CommitteeMeetings:Day 'Saturday' must be a weekday (Monday to Friday).",
+            await Fails(r => Section(r, "Workflow", "CommitteeMeetings")["Day"] = "Saturday"));
+
+    [Fact]
+    public async Task A_reading_time_longer_than_two_weeks_is_refused() =>
+        Assert.Contains("ERROR Workflow:CommitteeMeetings:ReadingTime 15.00:00:00 must be between 0 and 14 days",
+            await Fails(r => Section(r, "Workflow", "CommitteeMeetings")["ReadingTime"] = "15.00:00:00"));
+
+    [Fact]
+    public async Task An_unknown_time_zone_is_named() =>
+        Assert.Contains("ERROR Workflow:CommitteeMeetings:TimeZone 'Europe/Aarhus' is not a known time zone",
+            await Fails(r => Section(r, "Workflow", "CommitteeMeetings")["TimeZone"] = "Europe/Aarhus"));
+
+    [Fact]
+    public async Task A_consent_age_outside_10_to_18_is_refused() =>
+        Assert.Contains("ERROR Workflow:Consent:ChildConsentAge 9 must be between 10 and 18 (the pilot: 15).",
+            await Fails(r => Section(r, "Workflow", "Consent")["ChildConsentAge"] = 9));
+
+    [Fact]
+    public async Task A_consent_deadline_of_zero_is_refused() =>
+        Assert.Contains("ERROR Workflow:Consent:ResponseTime 00:00:00 must be more than 0 and at most 90 days",
+            await Fails(r => Section(r, "Workflow", "Consent")["ResponseTime"] = "00:00:00"));
+
+    [Fact]
+    public async Task A_plain_http_public_address_is_refused() =>
+        Assert.Contains("ERROR Workflow:PublicBaseUrl must be an absolute https address (http only for localhost).",
+            await Fails(r => Section(r, "Workflow")["PublicBaseUrl"] = "http://medcom.eksempelkommune.dk/"));
+
+    [Fact]
+    public async Task A_signature_phone_that_is_not_8_digits_is_refused() =>
+        Assert.Contains("ERROR Workflow:Signature:Phone '7011' must be a Danish phone number of 8 digits",
+            await Fails(r => Section(r, "Workflow", "Signature")["Phone"] = "7011"));
+
+    [Fact]
+    public async Task A_triage_receiver_with_a_wrong_check_digit_is_named() =>
+        Assert.Contains("ERROR Workflow:Triage:OioXmlReferralReceivers:0 '5790000992020' is not a location number",
+            await Fails(r => Section(r, "Workflow", "Triage")["OioXmlReferralReceivers"] = new JsonArray("5790000992020")));
+
+    [Fact]
+    public async Task A_missing_municipality_name_is_refused() =>
+        Assert.Contains("ERROR Workflow:Municipality is missing: letters and replies name the municipality.",
+            await Fails(r => Section(r, "Workflow")["Municipality"] = ""));
+
+    [Fact]
+    public async Task The_identity_provider_must_be_https_and_have_a_client() =>
+        Assert.Contains("ERROR Auth:Staff:ClientId is required when Auth:Staff:Authority is set",
+            await Fails(r => Section(r, "Auth", "Staff").Remove("ClientId")));
+
+    [Fact]
+    public async Task An_identity_provider_over_plain_http_is_refused() =>
+        Assert.Contains("ERROR Auth:Citizen:Authority 'http://mitid-broker.eksempelkommune.dk/' must be an absolute https address (http only for localhost).",
+            await Fails(r => Section(r, "Auth", "Citizen")["Authority"] = "http://mitid-broker.eksempelkommune.dk/"));
+
+    [Fact]
+    public async Task A_development_user_with_an_unknown_role_is_named() =>
+        Assert.Contains("ERROR Auth:DevelopmentUsers:0:Roles has 'sagsbehandler': use operator, committee or administrator.",
+            await Fails(r => Section(r, "Auth")["DevelopmentUsers"] = new JsonArray(new JsonObject { ["UserName"] = "test", ["Roles"] = new JsonArray("sagsbehandler") })));
+
+    [Fact]
+    public async Task Sql_server_without_a_connection_string_is_refused() =>
+        Assert.Contains("ERROR Storage:ConnectionString is required when Storage:Provider is SqlServer",
+            await Fails(r => Section(r, "Storage").Remove("ConnectionString")));
+
+    [Fact]
+    public async Task A_retention_period_typed_in_days_instead_of_years_is_refused() =>
+        Assert.Contains("ERROR Retention:Messages 5.00:00:00 must be between 30 days and 100 years",
+            await Fails(r => Section(r, "Retention")["Messages"] = "5.00:00:00"));
+
+    [Fact]
+    public async Task An_otlp_endpoint_that_is_not_an_address_is_refused() =>
+        Assert.Contains("ERROR Telemetry:OtlpEndpoint 'otel-collector:4317' must be an absolute http(s) address",
+            await Fails(r => Section(r, "Telemetry")["OtlpEndpoint"] = "otel-collector:4317"));
+
+    [Fact]
+    public async Task Every_problem_is_reported_in_one_run_including_unreadable_values()
+    {
+        var output = await Fails(r =>
+        {
+            r["Mailbox"]!["Mailboxes"]![0]!["Gln"] = "5790000992028";
+            Section(r, "Workflow", "CommitteeMeetings")["Time"] = "25:00";
+            Section(r, "Bus")["Transport"] = "Rabbit";
+            Section(r, "DigitalPost")["Cvr"] = "1234";
+        });
+
+        Assert.Contains("Mailbox:Mailboxes:0:Gln '5790000992028'", output);
+        Assert.Contains("Workflow:CommitteeMeetings:Time '25:00' cannot be read as TimeOnly", output);
+        Assert.Contains("Bus:Transport 'Rabbit' cannot be read as BusTransport", output);
+        Assert.Contains("DigitalPost:Cvr '1234' is not a CVR number", output);
+    }
+
+    [Fact]
+    public async Task Json_output_carries_the_verdict_and_the_sentences()
+    {
+        var (exit, output, _) = await Run("check-config", Broken(r => r["Mailbox"]!["Mailboxes"]![0]!["Gln"] = "5790000992028"), "--json");
+
+        Assert.Equal(1, exit);
+        using var doc = JsonDocument.Parse(output);
+        Assert.False(doc.RootElement.GetProperty("valid").GetBoolean());
+        Assert.Contains(doc.RootElement.GetProperty("problems").EnumerateArray(), p => p.GetString()!.StartsWith("Mailbox:Mailboxes:0:Gln", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_unknown_section_is_a_warning_not_an_error()
+    {
+        var (exit, output, _) = await Run("check-config", Broken(r => r["Mailboxes"] = new JsonObject()));
+
+        Assert.Equal(0, exit);
+        Assert.Contains("WARNING Mailboxes is not a section the mailbox reads", output);
+    }
+
+    [Fact]
+    public async Task A_missing_file_or_broken_json_could_not_run()
+    {
+        Assert.Equal(2, (await Run("check-config", Path.Combine(_folder, "none.json"))).Exit);
+
+        var broken = Path.Combine(_folder, "broken.json");
+        File.WriteAllText(broken, "{ \"Mailbox\": ");
+        var (exit, _, error) = await Run("check-config", broken);
+        Assert.Equal(2, exit);
+        Assert.Contains("is not a readable JSON settings file", error);
+    }
+}
