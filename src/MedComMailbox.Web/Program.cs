@@ -1,10 +1,14 @@
+using MedComMailbox.Infrastructure.Alerts;
 using MedComMailbox.Infrastructure.Audit;
 using MedComMailbox.Infrastructure.Bus;
 using MedComMailbox.Infrastructure.Citizens;
 using MedComMailbox.Infrastructure.Configuration;
 using MedComMailbox.Infrastructure.Hosting;
+using MedComMailbox.Infrastructure.Retention;
+using MedComMailbox.Infrastructure.Telemetry;
 using MedComMailbox.Web;
 using MedComMailbox.Web.Features.DigitalPost;
+using MedComMailbox.Web.Features.Health;
 using MedComMailbox.Web.Features.Intake;
 using MedComMailbox.Web.Features.Validation;
 using MedComMailbox.Workflow;
@@ -22,15 +26,17 @@ builder.Services.AddReferralWorkflow(builder.Configuration);
 builder.Services.AddInbox();
 builder.Services.AddMailboxBus(builder.Configuration, bus => bus.AddWorkflowConsumers());
 builder.Services.AddProblemDetails();
-builder.Services.AddHealthChecks();
+builder.Services.AddMailboxHealthChecks(builder.Configuration);
+builder.Services.AddMailboxTelemetry(builder.Configuration);
+builder.Services.AddMailboxRetention(builder.Configuration);
+builder.Services.AddMailboxAlerts(builder.Configuration);
 builder.Services.AddMailboxWeb(builder.Configuration);
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.MapHealthChecks("/health/live");
-app.MapHealthChecks("/health/ready");
+app.MapMailboxHealth();
 app.MapValidationApi();
 app.MapIntakeApi();
 app.MapMailboxWeb();
@@ -40,7 +46,7 @@ app.MapGet("/", (IOptions<MailboxOptions> options) => Results.Ok(new
     service = "MedComMailbox",
     mailboxes = options.Value.Mailboxes.Select(m => new { m.Gln, m.SorId, m.Name }),
     pages = new[] { "/start (staff: inbox, cases, committee, operations, statistics)", "/samtykke/{token} (citizens: consent)" },
-    endpoints = new[] { "POST /api/intake", "GET /api/messages/{id}", "POST /api/validate", "POST /api/digitalpost/status", "GET /health/live", "GET /health/ready" },
+    endpoints = new[] { "POST /api/intake", "GET /api/messages/{id}", "POST /api/validate", "POST /api/digitalpost/status", "GET /health/live", "GET /health/ready", "GET /health/external" },
 }));
 
 app.Run();

@@ -1,10 +1,13 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using MedComMailbox.Infrastructure.Alerts;
 using MedComMailbox.Infrastructure.Audit;
 using MedComMailbox.Infrastructure.Bus;
 using MedComMailbox.Infrastructure.Citizens;
 using MedComMailbox.Infrastructure.Hosting;
+using MedComMailbox.Infrastructure.Retention;
+using MedComMailbox.Infrastructure.Telemetry;
 using MedComMailbox.Workflow;
 
 var builder = Host.CreateApplicationBuilder(args);
@@ -23,6 +26,10 @@ builder.Services.AddAuditRetention(builder.Configuration);
 builder.Services.AddCitizenServices(builder.Configuration);
 builder.Services.AddReferralWorkflow(builder.Configuration);
 builder.Services.AddMailboxBus(builder.Configuration, bus => bus.AddWorkflowConsumers());
+builder.Services.AddMailboxReadinessChecks(builder.Configuration);
+builder.Services.AddMailboxTelemetry(builder.Configuration);
+builder.Services.AddMailboxRetention(builder.Configuration);
+builder.Services.AddMailboxAlerts(builder.Configuration);
 
 await builder.Build().RunAsync();
 return 0;
