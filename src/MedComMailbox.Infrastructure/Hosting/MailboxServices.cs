@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using MedComMailbox.Infrastructure.Configuration;
 using MedComMailbox.Infrastructure.Intake;
 using MedComMailbox.Infrastructure.Outbound;
@@ -23,7 +24,17 @@ public static class MailboxServices
     /// </summary>
     public static IServiceCollection AddMailboxCore(this IServiceCollection services)
     {
-        services.AddOptions<MailboxOptions>().BindConfiguration(MailboxOptions.Section).ValidateSettings().ValidateOnStart();
+        services.AddOptions<MailboxOptions>().BindConfiguration(MailboxOptions.Section)
+            .PostConfigure<IConfiguration>((options, configuration) =>
+            {
+                // A municipality's mailbox list replaces the example list of appsettings.json; it is not merged by position.
+                if (ListsReplace.AboveTheApplicationFiles(configuration, $"{MailboxOptions.Section}:{nameof(MailboxOptions.Mailboxes)}") is { } list)
+                {
+                    options.Mailboxes.Clear();
+                    options.Mailboxes.AddRange(list.Get<List<MailboxEntry>>() ?? []);
+                }
+            })
+            .ValidateSettings().ValidateOnStart();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateSettings().ValidateOnStart();
         services.AddOptions<VansOptions>().BindConfiguration(VansOptions.Section).ValidateSettings().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
