@@ -55,22 +55,22 @@ internal static class Baselines
                 return result.Issues.Any(i => i.IsBlocking) ? throw new InvalidOperationException($"#{m.Number} is not valid: {string.Join(", ", result.Issues.Select(i => i.Code))}") : result;
             };
 
-            // Interleaved rounds so a burst of noise from the other engineers' builds hits both sides alike.
-            double rawTotal = 0, oursTotal = 0;
-            long rawCount = 0, oursCount = 0;
+            // Many short interleaved rounds, and the median of each side: a burst of noise from other processes on the
+            // machine hits a few rounds, not the figure.
+            var rawRounds = new List<double>();
+            var oursRounds = new List<double>();
             Time(raw, payloads, TimeSpan.FromMilliseconds(300));
             Time(ours, payloads, TimeSpan.FromMilliseconds(300));
-            for (var round = 0; round < 5; round++)
+            const int Rounds = 20;
+            for (var round = 0; round < Rounds; round++)
             {
-                var (t1, n1) = Time(raw, payloads, each / 5);
-                var (t2, n2) = Time(ours, payloads, each / 5);
-                rawTotal += t1;
-                rawCount += n1;
-                oursTotal += t2;
-                oursCount += n2;
+                var (t1, n1) = Time(raw, payloads, each / Rounds);
+                var (t2, n2) = Time(ours, payloads, each / Rounds);
+                rawRounds.Add(t1 * 1e6 / n1);
+                oursRounds.Add(t2 * 1e6 / n2);
             }
 
-            figures.Add(new ParseFigure(Describe(group.Key), payloads.Count, rawTotal * 1e6 / rawCount, oursTotal * 1e6 / oursCount));
+            figures.Add(new ParseFigure(Describe(group.Key), payloads.Count, Stats.Percentile(rawRounds, 50), Stats.Percentile(oursRounds, 50)));
         }
 
         return figures;

@@ -5,7 +5,7 @@ using MedComMailbox.IntegrationTests.Resilience;
 namespace MedComMailbox.Bench;
 
 /// <summary>One configuration of the mailbox: the bus, and how many separate worker processes consume.</summary>
-internal sealed record BenchConfiguration(string Name, bool RabbitMq, int Workers, string Description);
+internal sealed record BenchConfiguration(string Name, bool RabbitMq, int Workers, string Description, bool Consumers = true);
 
 /// <summary>The <c>run</c> command: the baselines once, then each configuration on a fresh data directory.</summary>
 internal static class BenchRun
@@ -16,7 +16,11 @@ internal static class BenchRun
         new("rabbitmq", true, 0, "SQLite + RabbitMQ, consumers in the web process"),
         new("worker1", true, 1, "SQLite + RabbitMQ, web intake only, one Worker process"),
         new("worker2", true, 2, "SQLite + RabbitMQ, web intake only, two Worker processes"),
+        new("intake-only", false, 0, "diagnostic: embedded, but no consumers anywhere (Bus:RunConsumers=false): the intake's own ceiling", Consumers: false),
     ];
+
+    /// <summary>What <c>run</c> does without --configs.</summary>
+    public static readonly string[] Default = ["embedded", "rabbitmq", "worker1", "worker2"];
 
     public static async Task<int> RunAsync(Options options)
     {
@@ -26,8 +30,9 @@ internal static class BenchRun
         var pdf = options.Double("pdf", 0.1);
         var oioxml = options.Double("oioxml", 0.1);
         var seed = options.Int("seed", Environment.TickCount & 0x7fffffff);
-        var names = options.String("configs", string.Join(',', All.Select(c => c.Name))).Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var names = options.String("configs", string.Join(',', Default)).Split(',', StringSplitOptions.RemoveEmptyEntries);
         var timeout = TimeSpan.FromSeconds(options.Int("timeout", 900));
+        var rate = options.Double("rate", 0);
         var now = TimeProvider.System.GetLocalNow();
         var output = Path.GetFullPath(options.String("out", Path.Combine(TestPaths.Root, "bench", "results")));
         var folder = Path.Combine(output, now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
@@ -58,7 +63,7 @@ internal static class BenchRun
                     broker = await Broker.StartAsync(work);
                 }
 
-                runs.Add(await RunConfigurationAsync(configuration, n, warmup, concurrency, pdf, oioxml, seed + runs.Count + 1, Path.Combine(work, configuration.Name), timeout));
+                runs.Add(await RunConfigurationAsync(configuration, n, warmup, concurrency, pdf, oioxml, seed + runs.Count + 1, Path.Combine(work, configuration.Name), timeout, rate));
             }
         }
         finally
@@ -73,7 +78,7 @@ internal static class BenchRun
         var report = new BenchReport(
             now.ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture),
             $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, load average at the end {load}",
-            $"{n} messages per configuration ({1 - pdf - oioxml:P0} referrals ~10 KB, {pdf:P0} with a 200 KB PDF, {oioxml:P0} OIOXML), concurrency {concurrency}, mailbox built in {TestPaths.Configuration}, log level Warning. " +
+            $"{n} messages per configuration ({1 - pdf - oioxml:P0} referrals ~10 KB, {pdf:P0} with a 200 KB PDF, {oioxml:P0} OIOXML), concurrency {concurrency}{(rate > 0 ? $", intake paced at {rate:0} msg/s (latency, not throughput)" : "")}, mailbox built in {TestPaths.Configuration}, log level Warning. " +
             "Other processes may share the machine: compare the ratios to the same-run baselines, not the absolute figures.",
             new BaselineResult(parse, commits),
             runs);
@@ -89,10 +94,10 @@ internal static class BenchRun
             TryDelete(work);
         }
 
-        return runs.All(r => r.AllTriaged && r.Intake.Errors == 0) ? 0 : 1;
+        return runs.All(r => (r.AllTriaged || r.Configuration == "intake-only") && r.Intake.Errors == 0) ? 0 : 1;
     }
 
-    private static async Task<RunResult> RunConfigurationAsync(BenchConfiguration configuration, int n, int warmup, int concurrency, double pdf, double oioxml, int seed, string directory, TimeSpan timeout)
+    private static async Task<RunResult> RunConfigurationAsync(BenchConfiguration configuration, int n, int warmup, int concurrency, double pdf, double oioxml, int seed, string directory, TimeSpan timeout, double rate)
     {
         Console.WriteLine();
         Console.WriteLine($"== {configuration.Name}: {configuration.Description}");
@@ -117,7 +122,7 @@ internal static class BenchRun
         try
         {
             using var mailbox = new Mailbox(directory, settings);
-            await mailbox.StartAsync(configuration.Workers, webRunsConsumers: configuration.Workers == 0);
+            await mailbox.StartAsync(configuration.Workers, webRunsConsumers: configuration.Workers == 0 && configuration.Consumers, vhost);
             var clock = Stopwatch.StartNew();
             await using var memory = new MemorySampler(() => mailbox.Web?.Id, clock);
             var probe = new WorkflowProbe(mailbox.Database);
@@ -132,7 +137,7 @@ internal static class BenchRun
             await LoadGenerator.RunAsync(mailbox.BaseAddress, "api/benchmark/noop", warm, concurrency, clock, checkAnswers: false);
             var warmIntake = await LoadGenerator.RunAsync(mailbox.BaseAddress, "api/intake", warm, concurrency, clock, checkAnswers: true);
             Require(warmIntake);
-            var (warmCounts, warmDone) = await probe.WaitAsync(warm.Count, timeout);
+            var (warmCounts, warmDone) = configuration.Consumers ? await probe.WaitAsync(warm.Count, timeout) : (null, false);
             Console.WriteLine($"   warm-up: {warm.Count} messages, workflow {(warmDone ? "done" : "NOT done")}: {warmCounts}");
 
             var noOp = await LoadGenerator.RunAsync(mailbox.BaseAddress, "api/benchmark/noop", messages, concurrency, clock, checkAnswers: false);
@@ -140,7 +145,7 @@ internal static class BenchRun
 
             var intakeStartedAt = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
             var intakeStart = clock.Elapsed;
-            var intake = await LoadGenerator.RunAsync(mailbox.BaseAddress, "api/intake", messages, concurrency, clock, checkAnswers: true);
+            var intake = await LoadGenerator.RunAsync(mailbox.BaseAddress, "api/intake", messages, concurrency, clock, checkAnswers: true, rate);
             Console.WriteLine($"   intake: {intake.PerSecond:0} msg/s, p50/p95/p99 {intake.Percentile(50):0.0}/{intake.Percentile(95):0.0}/{intake.Percentile(99):0.0} ms, 503 retries {intake.Retries503}, errors {intake.Errors.Count}");
             foreach (var error in intake.Errors.Take(5))
             {
@@ -148,7 +153,7 @@ internal static class BenchRun
             }
 
             var last = "";
-            var (counts, done) = await probe.WaitAsync(warm.Count + messages.Count, timeout, c =>
+            var (counts, done) = !configuration.Consumers ? (await probe.CountsAsync(), false) : await probe.WaitAsync(warm.Count + messages.Count, timeout, c =>
             {
                 var line = $"   workflow: {c}";
                 if (line != last && clock.Elapsed.TotalSeconds % 5 < 0.3)
@@ -166,7 +171,7 @@ internal static class BenchRun
             var databaseBytes = new[] { "", "-wal" }.Select(suffix => new FileInfo(mailbox.Database + suffix)).Where(f => f.Exists).Sum(f => f.Length);
             var result = new RunResult
             {
-                Configuration = configuration.Name,
+                Configuration = rate > 0 ? $"{configuration.Name}@{rate:0}/s" : configuration.Name,
                 Transport = configuration.RabbitMq ? "RabbitMq" : "InMemory",
                 Workers = configuration.Workers,
                 Messages = messages.Count,
@@ -183,6 +188,7 @@ internal static class BenchRun
                 SteadyRssMb = memory.SteadyMb(),
                 DatabaseBytes = databaseBytes,
                 DatabaseMbPer10000 = databaseBytes / 1048576.0 / (warm.Count + messages.Count) * 10_000,
+                IntakeStartSeconds = intakeStart.TotalSeconds,
                 NoOpSamples = noOp.Samples,
                 IntakeSamples = intake.Samples,
                 Memory = memory.Samples,

@@ -214,7 +214,7 @@ internal static class FaultRuns
             ["Bus__PublishTimeout"] = "00:00:03",
         };
         using var mailbox = new Mailbox(directory, settings);
-        await mailbox.StartAsync(workers: 1, webRunsConsumers: false);
+        await mailbox.StartAsync(workers: 1, webRunsConsumers: false, vhost);
         using var sender = new VansSender(mailbox.BaseAddress);
         var spread = outage + TimeSpan.FromSeconds(40);
         var load = sender.SendAllAsync(messages.Select(m => m.AsTestMessage()).ToList(), 4, spread + TimeSpan.FromMinutes(5), spread);

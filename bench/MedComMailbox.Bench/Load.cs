@@ -38,7 +38,9 @@ internal sealed class LoadResult
 /// </summary>
 internal static class LoadGenerator
 {
-    public static async Task<LoadResult> RunAsync(Uri baseAddress, string path, IReadOnlyList<LoadMessage> messages, int concurrency, Stopwatch clock, bool checkAnswers)
+    /// <param name="rate">When above 0, message i is not sent before i / rate seconds (an open-loop arrival rate below capacity,
+    /// for latency without a backlog); otherwise as fast as the senders go (throughput).</param>
+    public static async Task<LoadResult> RunAsync(Uri baseAddress, string path, IReadOnlyList<LoadMessage> messages, int concurrency, Stopwatch clock, bool checkAnswers, double rate = 0)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         using var http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(120) };
@@ -53,6 +55,11 @@ internal static class LoadGenerator
             while ((i = Interlocked.Increment(ref next)) < messages.Count)
             {
                 var message = messages[i];
+                if (rate > 0 && started + TimeSpan.FromSeconds(i / rate) - clock.Elapsed is { Ticks: > 0 } wait)
+                {
+                    await Task.Delay(wait);
+                }
+
                 for (var attempt = 1; ; attempt++)
                 {
                     var begin = clock.Elapsed;

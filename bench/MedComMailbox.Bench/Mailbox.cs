@@ -37,7 +37,7 @@ internal sealed class Mailbox : IDisposable
 
     public string Database => Path.Combine(_directory, "mailbox.db");
 
-    public async Task StartAsync(int workers, bool webRunsConsumers)
+    public async Task StartAsync(int workers, bool webRunsConsumers, TestVhost? vhost = null)
     {
         var web = new Dictionary<string, string>(_settings, StringComparer.Ordinal);
         if (!webRunsConsumers)
@@ -58,6 +58,14 @@ internal sealed class Mailbox : IDisposable
         {
             var settings = new Dictionary<string, string>(_settings, StringComparer.Ordinal) { ["Vans__InboundFolder"] = "" };
             _workers.Add(MailboxProcess.Start(TestPaths.WorkerDll, folder, [], settings, Path.Combine(_directory, $"worker{i}.log")));
+        }
+
+        // As in SeparateWorkersTests: with Bus:RunConsumers=false on the web process nobody else binds the triage queue, and
+        // an event published to an exchange without a bound queue is dropped. So the workers must be on the queue first.
+        if (workers > 0 && vhost is not null &&
+            !await Poll.UntilAsync(async () => await vhost.ConsumersAsync("medcom-triage") >= workers || _workers.Any(w => w.HasExited), TimeSpan.FromSeconds(90), 500))
+        {
+            throw new TimeoutException($"The {workers} workers were not all consuming medcom-triage within 90 s. Log: {_workers[0].LogTail()}");
         }
     }
 

@@ -14,8 +14,16 @@ internal sealed record WorkflowCounts(long Triaged, long Cases, long GpReceiptsS
 }
 
 /// <summary>Per referral: received (stored), case opened with receipt and letters queued, and everything sent.</summary>
-internal sealed record ReferralTiming(long ReceivedAt, long OpenedAt, long? ReceiptSentAt, long? LettersSentAt)
+internal sealed class ReferralTiming
 {
+    public long ReceivedAt { get; init; }
+
+    public long OpenedAt { get; init; }
+
+    public long? ReceiptSentAt { get; init; }
+
+    public long? LettersSentAt { get; init; }
+
     public double IssuedMs => OpenedAt - ReceivedAt;
 
     public double? OutMs => ReceiptSentAt is { } r && LettersSentAt is { } l ? Math.Max(r, l) - ReceivedAt : null;
