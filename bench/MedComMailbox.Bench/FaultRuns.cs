@@ -262,6 +262,8 @@ internal static class FaultRuns
         var settings = new Dictionary<string, string>
         {
             ["CprLookup__DevelopmentPersonsFile"] = Path.Combine(directory, "persons.json"),
+            // Serviceplatformen refuses action links that are not https (the development stand-in allows loopback http).
+            ["Workflow__PublicBaseUrl"] = "https://postkasse.eksempel.dk/",
             ["DigitalPost__Mode"] = "Serviceplatformen",
             ["DigitalPost__ServiceBaseUrl"] = post.BaseUrl.ToString(),
             ["DigitalPost__TokenServiceBaseUrl"] = post.BaseUrl.ToString(),
@@ -290,6 +292,16 @@ internal static class FaultRuns
         if (!done)
         {
             problems.Add("letters not all sent: " + counts);
+        }
+
+        // The outage and the 500s are temporary: no letter may have been given up on (failed) because of them.
+        await using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = mailbox.Database, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString()))
+        {
+            var givenUp = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM letters WHERE status = 'failed'");
+            if (givenUp > 0)
+            {
+                problems.Add($"{givenUp} letters marked failed after a temporary outage");
+            }
         }
 
         var doubled = post.Accepted.Where(a => a.Value != 1).ToList();

@@ -14,7 +14,7 @@ namespace MedComMailbox.IntegrationTests.Faults;
 /// </summary>
 public sealed class HostileInputTests(ITestOutputHelper output) : IDisposable
 {
-    private const int PerKind = 6;
+    private const int PerKind = 4;
     private readonly MailboxApp _app = new(new Dictionary<string, string?> { ["Vans:InboundFolder"] = "" });
 
     [Fact]

