@@ -7,6 +7,7 @@ using MedComMailbox.Infrastructure.Hosting;
 using MedComMailbox.Infrastructure.Retention;
 using MedComMailbox.Infrastructure.Telemetry;
 using MedComMailbox.Web;
+using MedComMailbox.Web.Features.Benchmark;
 using MedComMailbox.Web.Features.DigitalPost;
 using MedComMailbox.Web.Features.Health;
 using MedComMailbox.Web.Features.Intake;
@@ -41,6 +42,7 @@ app.MapValidationApi();
 app.MapIntakeApi();
 app.MapMailboxWeb();
 app.MapPostStatusApi();
+app.MapBenchmarkApi();
 app.MapGet("/", (IOptions<MailboxOptions> options) => Results.Ok(new
 {
     service = "MedComMailbox",

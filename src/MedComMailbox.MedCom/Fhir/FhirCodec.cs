@@ -46,6 +46,12 @@ public static class FhirCodec
         try
         {
             using var stream = new MemoryStream(body.ToArray(), writable: false);
+            if (NestedTooDeep(stream))
+            {
+                return new(null, [MedComErrors.SyntaxInvalid.At(detail: $"elements nested deeper than {OioXml.SafeXml.MaxDepth}")]);
+            }
+
+            stream.Position = 0;
             using var reader = XmlReader.Create(stream, SecureXmlSettings());
             Xml.TryDeserializeResource(reader, out var resource, out var errors);
             return Classify(resource, errors);
@@ -67,6 +73,27 @@ public static class FhirCodec
     public static string ToJson(Resource resource, bool pretty = true) => resource.ToJson(pretty);
 
     public static string ToXml(Resource resource, bool pretty = true) => resource.ToXml(pretty);
+
+    /// <summary>
+    /// The SDK's XML deserializer recurses once per element level, so a hostile document nested 100,000 deep overflows the
+    /// stack, which no catch can stop: the whole process dies (found by <c>bench faults hostile</c>). A streaming pre-scan
+    /// refuses such nesting first; MedCom bundles are about ten levels deep.
+    /// </summary>
+    private static bool NestedTooDeep(Stream stream)
+    {
+        var settings = SecureXmlSettings();
+        settings.CloseInput = false;
+        using var scan = XmlReader.Create(stream, settings);
+        while (scan.Read())
+        {
+            if (scan.NodeType == XmlNodeType.Element && scan.Depth > OioXml.SafeXml.MaxDepth)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Reader settings for any XML from outside: no DTD, no resolver, bounded size and depth (see <see cref="OioXml.SafeXml"/>).</summary>
     public static XmlReaderSettings SecureXmlSettings() => OioXml.SafeXml.CreateReaderSettings();
