@@ -79,7 +79,7 @@ public sealed class WorkflowPagesTests : IDisposable
     {
         await SkipUnlessWorkflow();
         var caseId = await ReferralCaseAsync();
-        var consentLinks = await ConsentLinksAsync();
+        var consentLinks = await ConsentLinksAsync(caseId);
 
         // Someone else signed in on a parent's link: nothing is recorded.
         var (firstPath, _) = consentLinks[0];
@@ -182,8 +182,9 @@ public sealed class WorkflowPagesTests : IDisposable
     }
 
     /// <summary>The consent links (local paths) of the letters in the development letter box, with their addressees.</summary>
-    private async Task<IReadOnlyList<(string Path, string Cpr)>> ConsentLinksAsync()
+    private async Task<IReadOnlyList<(string Path, string Cpr)>> ConsentLinksAsync(Guid caseId)
     {
+        var expected = (await _app.Services.GetRequiredService<CaseQueries>().GetAsync(caseId, default))!.Parties.Count;
         var box = _app.Services.GetRequiredService<IDevelopmentLetterBox>();
         List<(string Path, string Cpr)> links = [];
         await MailboxApp.Eventually(() =>
@@ -192,8 +193,9 @@ public sealed class WorkflowPagesTests : IDisposable
                 .SelectMany(l => l.Actions.Where(a => a.Url.AbsolutePath.StartsWith("/samtykke/", StringComparison.Ordinal)).Select(a => (a.Url.AbsolutePath, l.RecipientCpr)))
                 .Distinct()
                 .ToList();
-            return links.Count > 0;
-        }, "a consent letter with a link to the consent page", 30000);
+            // One letter per party: the letters are sent one by one, so wait for all of them, not just the first.
+            return links.Count >= expected;
+        }, $"{expected} consent letters with a link to the consent page", 30000);
         return links;
     }
 
