@@ -1,37 +1,17 @@
-using MedComMailbox.Infrastructure.Alerts;
-using MedComMailbox.Infrastructure.Audit;
-using MedComMailbox.Infrastructure.Bus;
-using MedComMailbox.Infrastructure.Citizens;
 using MedComMailbox.Infrastructure.Configuration;
 using MedComMailbox.Infrastructure.Hosting;
-using MedComMailbox.Infrastructure.Retention;
-using MedComMailbox.Infrastructure.Telemetry;
 using MedComMailbox.Web;
 using MedComMailbox.Web.Features.Benchmark;
 using MedComMailbox.Web.Features.DigitalPost;
 using MedComMailbox.Web.Features.Health;
 using MedComMailbox.Web.Features.Intake;
 using MedComMailbox.Web.Features.Validation;
-using MedComMailbox.Workflow;
-using MedComMailbox.Workflow.Inbox;
 using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddMailboxSettingsFile();
 
-builder.Services.AddMailboxCore();
-builder.Services.AddAuditRetention(builder.Configuration);
-builder.Services.AddInboundFolder();
-builder.Services.AddCitizenServices(builder.Configuration);
-builder.Services.AddReferralWorkflow(builder.Configuration);
-builder.Services.AddInbox();
-builder.Services.AddMailboxBus(builder.Configuration, bus => bus.AddWorkflowConsumers());
-builder.Services.AddProblemDetails();
-builder.Services.AddMailboxHealthChecks(builder.Configuration);
-builder.Services.AddMailboxTelemetry(builder.Configuration);
-builder.Services.AddMailboxRetention(builder.Configuration);
-builder.Services.AddMailboxAlerts(builder.Configuration);
-builder.Services.AddMailboxWeb(builder.Configuration);
+builder.Services.AddMailboxWebProcess(builder.Configuration);
 
 var app = builder.Build();
 

@@ -37,7 +37,7 @@ public static class WorkflowRegistration
         services.AddOperationsAndStatistics();
         services.AddSingleton<LetterDispatcher>();
         services.AddSingleton<IPostStatusSink>(sp => sp.GetRequiredService<LetterDispatcher>());
-        var runConsumers = configuration.GetValue<bool?>($"{BusOptions.Section}:{nameof(BusOptions.RunConsumers)}") ?? true;
+        var runConsumers = BusOptions.RunsConsumers(configuration);
         if (runConsumers)
         {
             services.AddHostedService<WorkflowSweeps>();

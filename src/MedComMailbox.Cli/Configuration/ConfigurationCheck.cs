@@ -36,22 +36,9 @@ internal static partial class ConfigurationCheck
         "Logging", "AllowedHosts", "Urls", "Kestrel", "ConnectionStrings",
     };
 
-    /// <summary>What the web process registers (src/MedComMailbox.Web/Program.cs); the worker registers a subset of it.</summary>
-    public static void RegisterAsTheService(IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddMailboxCore();
-        services.AddAuditRetention(configuration);
-        services.AddInboundFolder();
-        services.AddCitizenServices(configuration);
-        services.AddReferralWorkflow(configuration);
-        services.AddInbox();
-        services.AddMailboxBus(configuration, bus => bus.AddWorkflowConsumers());
-        services.AddMailboxWeb(configuration);
-        services.AddMailboxHealthChecks(configuration);
-        services.AddMailboxTelemetry(configuration);
-        services.AddMailboxRetention(configuration);
-        services.AddMailboxAlerts(configuration);
-    }
+    /// <summary>What the web process registers (the worker registers a subset of it): the same method Program.cs calls.</summary>
+    public static void RegisterAsTheService(IServiceCollection services, IConfiguration configuration) =>
+        services.AddMailboxWebProcess(configuration);
 
     public static ConfigurationVerdict Check(IConfigurationRoot configuration)
     {

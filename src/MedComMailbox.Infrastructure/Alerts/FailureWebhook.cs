@@ -237,7 +237,7 @@ public static class AlertRegistration
             });
 
         var alerts = configuration.GetSection(AlertOptions.Section).Get<AlertOptions>();
-        var runConsumers = configuration.GetValue<bool?>($"{BusOptions.Section}:{nameof(BusOptions.RunConsumers)}") ?? true;
+        var runConsumers = BusOptions.RunsConsumers(configuration);
         if (!string.IsNullOrWhiteSpace(alerts?.WebhookUrl) && runConsumers)
         {
             services.AddHostedService<FailureWebhookService>();

@@ -90,7 +90,7 @@ public static class AuditRegistration
     {
         services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        var runConsumers = configuration.GetValue<bool?>($"{BusOptions.Section}:{nameof(BusOptions.RunConsumers)}") ?? true;
+        var runConsumers = BusOptions.RunsConsumers(configuration);
         if (runConsumers)
         {
             services.AddSingleton<AuditRetention>();

@@ -7,6 +7,13 @@ public sealed class BusOptions : IValidatableObject
 {
     public const string Section = "Bus";
 
+    /// <summary>
+    /// Whether this process runs the consumers and the sweeps that go with them (<c>Bus:RunConsumers</c>, default true),
+    /// read at registration time, before options exist.
+    /// </summary>
+    public static bool RunsConsumers(Microsoft.Extensions.Configuration.IConfiguration configuration) =>
+        Microsoft.Extensions.Configuration.ConfigurationBinder.GetValue<bool?>(configuration, $"{Section}:{nameof(RunConsumers)}") ?? true;
+
     /// <summary><c>InMemory</c> (embedded default: consumers run in this process) or <c>RabbitMq</c> (production).</summary>
     public BusTransport Transport { get; init; } = BusTransport.InMemory;
 

@@ -166,7 +166,7 @@ public static class RetentionRegistration
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateSettings().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RetentionSweep>();
-        if (configuration.GetValue<bool?>($"{BusOptions.Section}:{nameof(BusOptions.RunConsumers)}") ?? true)
+        if (BusOptions.RunsConsumers(configuration))
         {
             services.AddHostedService<RetentionService>();
         }

@@ -126,7 +126,9 @@ public sealed class InboxQueries(MailboxDatabase database, IInboundMessageReader
             threadRows.Add(message);
         }
 
-        var read = reader.Read(message.Raw, message.ContentType);
+        var reads = new Dictionary<string, InboundReadResult>(StringComparer.Ordinal);
+        var thread = Thread(threadRows, reads);
+        var read = reads[message.Id];
         var patientName = item?.PatientName ?? (read.Parsed as MedComFhirMessage)?.Patient?.DisplayName ?? PatientName(read.Parsed as OioXmlLetter);
         return new MessageDetail(
             messageId,
@@ -152,7 +154,7 @@ public sealed class InboxQueries(MailboxDatabase database, IInboundMessageReader
             item?.HandledAt is { } handled ? DateTimeOffset.FromUnixTimeMilliseconds(handled) : null,
             Guid.TryParse(caseId, out var parsedCase) ? parsedCase : null,
             CanReply(message),
-            Thread(threadRows));
+            thread);
     }
 
     /// <summary>The bytes of attachment <paramref name="index"/> (a payload segment index) of a stored CareCommunication.</summary>
@@ -181,13 +183,15 @@ public sealed class InboxQueries(MailboxDatabase database, IInboundMessageReader
         return new AttachmentContent(FileName(attachment.Title, contentType, index), contentType, bytes, message.MailboxGln ?? message.ReceiverGln ?? "", message.PatientCpr);
     }
 
-    private List<ThreadMessage> Thread(IEnumerable<MessageRecord> rows)
+    /// <summary>The thread in order; each message is read once, and what was read is left in <paramref name="reads"/> for the caller.</summary>
+    private List<ThreadMessage> Thread(IEnumerable<MessageRecord> rows, Dictionary<string, InboundReadResult> reads)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var thread = new List<ThreadMessage>();
         foreach (var row in rows.OrderBy(r => r.ReceivedAt).ThenBy(r => r.Id, StringComparer.Ordinal))
         {
             var read = reader.Read(row.Raw, row.ContentType);
+            reads[row.Id] = read;
             var segments = new List<ThreadSegment>();
             OioXmlLetter? letter = null;
             string? senderName = read.Summary.SenderName;

@@ -213,21 +213,7 @@ public sealed class AdministrationChangesTests : IDisposable
         Assert.Equal(0, await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'admin-%'"));
     }
 
-    /// <summary>Posts a fresh referral (to the coordination committee's mailbox) and waits for its case.</summary>
-    private async Task<Guid> ReferralCaseAsync()
-    {
-        var queries = _app.Services.GetRequiredService<CaseQueries>();
-        var before = (await queries.ListAsync(openOnly: false, default)).Select(c => c.Id).ToHashSet();
-        using var response = await _app.PostAsync("/api/intake", Samples.FreshReferral().Body, "application/fhir+json");
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Guid? found = null;
-        await MailboxApp.Eventually(async () =>
-        {
-            found = (await queries.ListAsync(openOnly: false, default)).FirstOrDefault(c => !before.Contains(c.Id))?.Id;
-            return found is not null;
-        }, "a case for the referral", 30000);
-        return found!.Value;
-    }
+    private Task<Guid> ReferralCaseAsync() => Referrals.NewCaseAsync(_app);
 
     public void Dispose() => _app.Dispose();
 }

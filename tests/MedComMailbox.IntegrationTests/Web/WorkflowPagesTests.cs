@@ -165,21 +165,7 @@ public sealed class WorkflowPagesTests : IDisposable
         Skip.If(_app.Services.GetService<IDevelopmentLetterBox>() is null, "No development letter box: Digital Post does not run in development mode.");
     }
 
-    /// <summary>Posts a fresh referral and waits for its case.</summary>
-    private async Task<Guid> ReferralCaseAsync()
-    {
-        var queries = _app.Services.GetRequiredService<CaseQueries>();
-        var before = (await queries.ListAsync(openOnly: false, default)).Select(c => c.Id).ToHashSet();
-        using var response = await _app.PostAsync("/api/intake", Samples.FreshReferral().Body, "application/fhir+json");
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        Guid? found = null;
-        await MailboxApp.Eventually(async () =>
-        {
-            found = (await queries.ListAsync(openOnly: false, default)).FirstOrDefault(c => !before.Contains(c.Id))?.Id;
-            return found is not null;
-        }, "a case for the referral", 30000);
-        return found!.Value;
-    }
+    private Task<Guid> ReferralCaseAsync() => Referrals.NewCaseAsync(_app);
 
     /// <summary>The consent links (local paths) of the letters in the development letter box, with their addressees.</summary>
     private async Task<IReadOnlyList<(string Path, string Cpr)>> ConsentLinksAsync(Guid caseId)
