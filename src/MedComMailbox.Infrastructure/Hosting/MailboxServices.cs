@@ -43,6 +43,7 @@ public static class MailboxServices
         // First hosted service: the schema is current before anything else starts.
         services.AddHostedService<SchemaMigration>();
         services.AddSingleton(sp => MailboxDatabase.From(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<IOptions<MailboxOptions>>().Value));
+        services.AddHostedService<DatabaseOptimizer>();
         services.AddSingleton<MessageStore>();
         services.AddSingleton<Audit.AuditLog>();
 

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using DbUp;
 using DbUp.Builder;
 using Microsoft.Data.SqlClient;
@@ -19,6 +20,9 @@ public abstract class SqlDialect(string connectionString)
 
     /// <summary>Opens a connection ready for use (SQLite: with the durability pragmas set).</summary>
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Keeps the query planner's statistics current (SQLite: <c>PRAGMA optimize</c>; SQL Server updates its own).</summary>
+    public virtual Task OptimizeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Appends a row limit to a query that ends in ORDER BY.</summary>
     public abstract string Limit(string orderedQuery, int rows);
@@ -45,6 +49,15 @@ public abstract class SqlDialect(string connectionString)
 
 public sealed class SqliteDialect(string connectionString) : SqlDialect(connectionString)
 {
+    // WAL lets readers work beside the one writer; synchronous=FULL makes a commit survive power loss, not only a
+    // process crash. Both matter because the acknowledgement goes out only after the commit. journal_mode is kept in
+    // the file, the other two belong to the connection; all three are set once per physical connection.
+    private const string ConnectionPragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
+
+    // Microsoft.Data.Sqlite pools physical connections (one sqlite3 handle each) and a pooled one keeps its pragmas, so
+    // they are set when a handle is seen for the first time, not on every open. Weak keys: a closed handle drops out.
+    private readonly ConditionalWeakTable<object, object> _prepared = new();
+
     public override StorageProvider Provider => StorageProvider.Sqlite;
 
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
@@ -53,11 +66,15 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect(connecti
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await using var pragma = connection.CreateCommand();
-            // WAL lets readers work beside the one writer; synchronous=FULL makes a commit survive power loss, not
-            // only a process crash. Both matter because the acknowledgement goes out only after the commit.
-            pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
-            await pragma.ExecuteNonQueryAsync(cancellationToken);
+            var handle = connection.Handle ?? throw new InvalidOperationException("The SQLite connection opened without a handle.");
+            if (!_prepared.TryGetValue(handle, out _))
+            {
+                await using var pragma = connection.CreateCommand();
+                pragma.CommandText = ConnectionPragmas;
+                await pragma.ExecuteNonQueryAsync(cancellationToken);
+                _prepared.AddOrUpdate(handle, handle);
+            }
+
             return connection;
         }
         catch
@@ -65,6 +82,18 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect(connecti
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// SQLite's advice for long-lived processes: <c>PRAGMA optimize=0x10002</c> at start and then every few hours. It
+    /// runs ANALYZE only on tables whose size has changed a lot since their last one, each bounded by analysis_limit.
+    /// </summary>
+    public override async Task OptimizeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA analysis_limit=1000; PRAGMA optimize=0x10002;";
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public override string Limit(string orderedQuery, int rows) => $"{orderedQuery} LIMIT {rows}";

@@ -19,6 +19,10 @@ public sealed class StorageOptions : IValidatableObject
     /// <summary>Apply the numbered schema scripts at start-up (default true).</summary>
     public bool MigrateOnStart { get; init; } = true;
 
+    /// <summary>SQLite: how often the planner's statistics are refreshed (<c>PRAGMA optimize</c>), besides at start. Default 1 hour.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00", ErrorMessage = "Storage:OptimizeInterval must be between 1 minute and 1 day.")]
+    public TimeSpan OptimizeInterval { get; init; } = TimeSpan.FromHours(1);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Provider == StorageProvider.SqlServer && string.IsNullOrWhiteSpace(ConnectionString))
