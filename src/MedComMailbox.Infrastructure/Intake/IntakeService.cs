@@ -121,6 +121,12 @@ public sealed partial class IntakeService(
         var us = Answerer(s);
         var dedupeKey = DedupeKey(s);
 
+        // The answer to the message as read, with its VANS envelope, is built before the transaction: SQLite admits one
+        // writer at a time, and nobody waits for this out here. Only a duplicate or a reused Bundle.id, both found
+        // inside, change the answer; those build theirs there.
+        var issues = read.Issues.ToList();
+        var asRead = Prepare(read, issues.Any(i => i.IsBlocking) ? AcknowledgementOutcome.FatalError : AcknowledgementOutcome.Ok, issues, us, s.SenderGln, now);
+
         await using var connection = await store.Database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
@@ -139,25 +145,26 @@ public sealed partial class IntakeService(
             return duplicate;
         }
 
-        var issues = read.Issues.ToList();
+        var prepared = asRead;
         if (s.Kind != MedComMessageKind.Acknowledgement && s.BundleId is not null &&
             await store.BundleIdUsedByAnotherAsync(connection, transaction, s.BundleId, s.MessageId))
         {
             issues.Add(MedComErrors.BundleIdReused.At("Bundle.id"));
+            prepared = Prepare(read, issues.Any(i => i.IsBlocking) ? AcknowledgementOutcome.FatalError : AcknowledgementOutcome.Ok, issues, us, s.SenderGln, now);
         }
 
         var valid = !issues.Any(i => i.IsBlocking);
         var id = replacing is null ? Guid.NewGuid() : Guid.Parse(replacing.Id);
         using var activity = MailboxTelemetry.StartForMessage("medcom.intake", id, System.Diagnostics.ActivityKind.Consumer);
         var record = Record(id, read, body, contentType, channel, sourceName, replacing?.ReceivedAt ?? nowMs, valid, issues, dedupeKey);
-        var answer = acknowledgements.CreateAcknowledgement(read, valid ? AcknowledgementOutcome.Ok : AcknowledgementOutcome.FatalError, issues, us, now);
+        var answer = prepared.Answer;
         record.AckCode = AnswerCode(answer);
         record.AckMessageId = answer?.MessageId;
 
         await store.PlaceInThreadAsync(connection, transaction, record);
         await store.InsertAsync(connection, transaction, record);
         await store.AdoptOrphansAsync(connection, transaction, record);
-        await QueueAnswerAsync(connection, transaction, record.Id, answer, us, s.SenderGln, now);
+        await QueueAnswerAsync(connection, transaction, record.Id, prepared, now);
 
         var key = record.Id;
         if (!valid)
@@ -191,20 +198,28 @@ public sealed partial class IntakeService(
             .OfType<MedComIssue>()
             .ToList();
         var outcome = first.Status == MessageStatus.Rejected ? AcknowledgementOutcome.FatalError : AcknowledgementOutcome.Ok;
-        var answer = acknowledgements.CreateAcknowledgement(read, outcome, firstIssues, us, now);
+        var prepared = Prepare(read, outcome, firstIssues, us, read.Summary.SenderGln, now);
+        var answer = prepared.Answer;
         await store.CountDuplicateAsync(connection, transaction, first.Id);
-        await QueueAnswerAsync(connection, transaction, first.Id, answer, us, read.Summary.SenderGln, now);
+        await QueueAnswerAsync(connection, transaction, first.Id, prepared, now);
         return new IntakeResult(IntakeOutcome.Duplicate, Guid.Parse(first.Id), read.Summary.Kind, read.Summary.MessageId, answer?.MessageId, AnswerCode(answer) ?? first.AckCode, firstIssues);
     }
 
-    private async Task QueueAnswerAsync(DbConnection connection, DbTransaction transaction, string messageId, OutboundDocument? answer, MailboxIdentity us, string? senderGln, DateTimeOffset now)
+    /// <summary>The acknowledgement (or OIOXML receipt) to send, and the envelope it goes out in when it has a receiver.</summary>
+    private PreparedAnswer Prepare(InboundReadResult read, AcknowledgementOutcome outcome, IReadOnlyList<MedComIssue> issues, MailboxIdentity us, string? senderGln, DateTimeOffset now)
     {
-        if (answer is null || (answer.ReceiverGln ?? senderGln) is not { } to)
+        var answer = acknowledgements.CreateAcknowledgement(read, outcome, issues, us, now);
+        var envelope = answer is not null && (answer.ReceiverGln ?? senderGln) is { } to ? OutgoingEnvelope.Wrap(envelopes, answer, us.Gln, to, now) : null;
+        return new PreparedAnswer(answer, envelope);
+    }
+
+    private async Task QueueAnswerAsync(DbConnection connection, DbTransaction transaction, string messageId, PreparedAnswer prepared, DateTimeOffset now)
+    {
+        if (prepared is not { Answer: { } answer, Envelope: { } envelope })
         {
             return;
         }
 
-        var envelope = OutgoingEnvelope.Wrap(envelopes, answer, us.Gln, to, now);
         var nowMs = now.ToUnixTimeMilliseconds();
         await store.AddToOutboxAsync(connection, transaction, new OutboxRecord
         {
@@ -271,6 +286,8 @@ public sealed partial class IntakeService(
         MedComSyntax.OioXml when s.MessageId is not null && s.EnvelopeId is not null => $"oioxml|{s.SenderGln}|{s.EnvelopeId}|{s.MessageId}",
         _ => null,
     };
+
+    private sealed record PreparedAnswer(OutboundDocument? Answer, OutgoingEnvelope? Envelope);
 
     private static string? AnswerCode(OutboundDocument? answer) => answer switch
     {
