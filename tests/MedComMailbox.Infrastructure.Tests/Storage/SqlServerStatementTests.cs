@@ -28,6 +28,16 @@ public sealed partial class SqlServerStatementTests(ITestOutputHelper output)
 
     private static readonly SqlServerDialect SqlServer = new("Server=unused");
 
+    /// <summary>Every class and record of src/ by name, with its property names (what Dapper reads from an entity parameter).</summary>
+    private static readonly Lazy<Dictionary<string, List<string>>> Types = new(() => SourceFiles()
+        .SelectMany(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f)).GetRoot().DescendantNodes().OfType<TypeDeclarationSyntax>())
+        .GroupBy(t => t.Identifier.ValueText, StringComparer.Ordinal)
+        .ToDictionary(
+            g => g.Key,
+            g => g.SelectMany(t => t.Members.OfType<PropertyDeclarationSyntax>().Select(p => p.Identifier.ValueText)
+                .Concat(t.ParameterList?.Parameters.Select(p => p.Identifier.ValueText) ?? [])).ToList(),
+            StringComparer.Ordinal));
+
     [Fact]
     public void Every_SQL_Server_schema_script_parses()
     {
@@ -54,13 +64,20 @@ public sealed partial class SqlServerStatementTests(ITestOutputHelper output)
     {
         var sites = CallSites().ToList();
         var statements = sites.SelectMany(s => s.Statements).ToList();
-        output.WriteLine($"{sites.Count} Dapper call sites, {statements.Count} statements (a conditional or a caller gives more than one)");
+        var checkedParameters = statements.Count(s => s.Parameters is not null);
+        output.WriteLine($"{sites.Count} Dapper call sites, {statements.Count} statements (a conditional or a caller gives more than one), parameters checked for {checkedParameters}");
+        foreach (var loose in statements.Where(s => s.Parameters is null))
+        {
+            output.WriteLine("parameters not an anonymous object, not checked: " + loose.Where);
+        }
+
         foreach (var unresolved in sites.Where(s => s.Statements.Count == 0))
         {
             output.WriteLine("not resolved: " + unresolved.Where);
         }
 
         Assert.True(sites.Count >= 100, $"Only {sites.Count} call sites found: the extraction no longer sees the code.");
+        Assert.True(checkedParameters >= statements.Count * 9 / 10, $"Parameters checked for only {checkedParameters} of {statements.Count} statements.");
         Assert.Empty(sites.Where(s => s.Statements.Count == 0).Select(s => $"{s.Where}: the SQL could not be resolved from the source"));
         Assert.Empty(statements.SelectMany(s => Parse(s.Sql).Select(e => $"{s.Where}: {e}{Environment.NewLine}{s.Sql}")));
         Assert.Empty(statements.Where(s => s.Parameters is not null).SelectMany(s => Missing(s).Select(p => $"{s.Where}: @{p} is not supplied")));
@@ -94,11 +111,7 @@ public sealed partial class SqlServerStatementTests(ITestOutputHelper output)
 
     private static IEnumerable<CallSite> CallSites()
     {
-        var sources = Directory.GetFiles(Path.Combine(RepoPaths.Root, "src"), "*.cs", SearchOption.AllDirectories)
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal);
-        foreach (var file in sources)
+        foreach (var file in SourceFiles())
         {
             var root = CSharpSyntaxTree.ParseText(File.ReadAllText(file), path: file).GetRoot();
             var relative = Path.GetRelativePath(RepoPaths.Root, file);
@@ -112,12 +125,12 @@ public sealed partial class SqlServerStatementTests(ITestOutputHelper output)
                 // ADO.NET's own ExecuteScalar() on a DbCommand takes no SQL: only calls whose first argument is SQL count.
                 var where = $"{relative}:{call.GetLocation().GetLineSpan().StartLinePosition.Line + 1}";
                 var (sqlArgument, parametersArgument) = Arguments(call);
-                if (sqlArgument is null)
+                if (sqlArgument is null or AnonymousFunctionExpressionSyntax)
                 {
                     continue;
                 }
 
-                var parameters = parametersArgument is null ? [] : ParameterNames(parametersArgument);
+                var parameters = parametersArgument is null ? [] : ParameterNames(parametersArgument, root);
                 var statements = Resolve(sqlArgument, root, depth: 0)
                     .Select(sql => new SqlStatement(where, sql, parameters))
                     .ToList();
@@ -125,6 +138,12 @@ public sealed partial class SqlServerStatementTests(ITestOutputHelper output)
             }
         }
     }
+
+    private static IEnumerable<string> SourceFiles() =>
+        Directory.GetFiles(Path.Combine(RepoPaths.Root, "src"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
 
     /// <summary>The SQL and the parameters of a Dapper call: positional, named (sql:, param:) or a CommandDefinition.</summary>
     private static (ExpressionSyntax? Sql, ExpressionSyntax? Parameters) Arguments(InvocationExpressionSyntax call)
@@ -147,20 +166,72 @@ public sealed partial class SqlServerStatementTests(ITestOutputHelper output)
         return (first.Expression, param?.Expression);
     }
 
-    /// <summary>The names an anonymous object supplies; null when the parameters are not an anonymous object (not checked then).</summary>
-    private static List<string>? ParameterNames(ExpressionSyntax expression)
+    /// <summary>
+    /// The names the parameters supply: an anonymous object's members; a DynamicParameters local's (its constructor's
+    /// anonymous object and every <c>.Add(name, …)</c> on it in the file); a helper of the file that returns one. Null
+    /// when the parameters are another object (an entity: not checked then).
+    /// </summary>
+    private static List<string>? ParameterNames(ExpressionSyntax expression, SyntaxNode root)
     {
-        if (expression is AnonymousObjectCreationExpressionSyntax anonymous)
+        switch (expression)
         {
-            return anonymous.Initializers.Select(i => i.NameEquals?.Name.Identifier.ValueText ?? i.Expression switch
-            {
-                IdentifierNameSyntax id => id.Identifier.ValueText,
-                MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
-                _ => "",
-            }).ToList();
+            case AnonymousObjectCreationExpressionSyntax anonymous:
+                return anonymous.Initializers.Select(i => i.NameEquals?.Name.Identifier.ValueText ?? i.Expression switch
+                {
+                    IdentifierNameSyntax id => id.Identifier.ValueText,
+                    MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+                    _ => "",
+                }).ToList();
+
+            case IdentifierNameSyntax identifier when identifier.Ancestors().OfType<BaseMethodDeclarationSyntax>().FirstOrDefault() is { } method:
+                var name = identifier.Identifier.ValueText;
+                switch (method.DescendantNodes().OfType<VariableDeclaratorSyntax>().FirstOrDefault(v => v.Identifier.ValueText == name)?.Initializer?.Value)
+                {
+                    case AnonymousObjectCreationExpressionSyntax anonymousLocal:
+                        return ParameterNames(anonymousLocal, root);
+                    case ObjectCreationExpressionSyntax { Type: IdentifierNameSyntax { Identifier.ValueText: "DynamicParameters" } } created:
+                        return [.. AnonymousArguments(created.ArgumentList, root), .. AddedNames(root, name, root)];
+                }
+
+                // An entity passed as a method parameter: Dapper reads its properties.
+                var parameter = method.ParameterList.Parameters.FirstOrDefault(p => p.Identifier.ValueText == name);
+                return parameter?.Type is { } type && Types.Value.TryGetValue(type.ToString(), out var properties) ? properties : null;
+
+            case InvocationExpressionSyntax { Expression: IdentifierNameSyntax helper } invocation
+                when root.DescendantNodes().OfType<MethodDeclarationSyntax>().FirstOrDefault(m => m.Identifier.ValueText == helper.Identifier.ValueText && m.ReturnType.ToString() == "DynamicParameters") is { } declaration:
+                var local = declaration.DescendantNodes().OfType<VariableDeclaratorSyntax>().FirstOrDefault()?.Identifier.ValueText ?? "parameters";
+                return [.. AnonymousArguments(invocation.ArgumentList, root), .. AddedNames(declaration, local, root)];
+
+            default:
+                return null;
+        }
+    }
+
+    private static IEnumerable<string> AnonymousArguments(ArgumentListSyntax? arguments, SyntaxNode root) =>
+        arguments?.Arguments.Select(a => ParameterNames(a.Expression, root)).Where(n => n is not null).SelectMany(n => n!) ?? [];
+
+    /// <summary>The names passed to <c>variable.Add(name, …)</c> within <paramref name="scope"/> (a helper's parameter: what its callers pass).</summary>
+    private static List<string> AddedNames(SyntaxNode scope, string variable, SyntaxNode root) =>
+        scope.DescendantNodes().OfType<InvocationExpressionSyntax>()
+            .Where(c => c.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Add", Expression: IdentifierNameSyntax target } && target.Identifier.ValueText == variable && c.ArgumentList.Arguments.Count > 0)
+            .SelectMany(c => Resolve(c.ArgumentList.Arguments[0].Expression, root, depth: 0))
+            .ToList();
+
+    /// <summary>Every string a list may hold: its initialiser's elements and whatever is added to a list of that name in the file.</summary>
+    private static List<string> ListItems(IdentifierNameSyntax list, SyntaxNode root, int depth)
+    {
+        var name = list.Identifier.ValueText;
+        var items = new List<string>();
+        var declaration = list.Ancestors().OfType<BaseMethodDeclarationSyntax>().FirstOrDefault()?.DescendantNodes().OfType<VariableDeclaratorSyntax>().FirstOrDefault(v => v.Identifier.ValueText == name);
+        if (declaration?.Initializer?.Value is BaseObjectCreationExpressionSyntax { Initializer: { } initializer })
+        {
+            items.AddRange(initializer.Expressions.SelectMany(e => Resolve(e, root, depth + 1).Take(1)));
         }
 
-        return null;
+        items.AddRange(root.DescendantNodes().OfType<InvocationExpressionSyntax>()
+            .Where(c => c.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Add", Expression: IdentifierNameSyntax target } && target.Identifier.ValueText == name && c.ArgumentList.Arguments.Count == 1)
+            .SelectMany(c => Resolve(c.ArgumentList.Arguments[0].Expression, root, depth + 1)));
+        return items.Distinct(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>Every SQL text the expression can have. Empty when some part cannot be followed.</summary>
@@ -210,6 +281,20 @@ public sealed partial class SqlServerStatementTests(ITestOutputHelper output)
                 when limit.ArgumentList.Arguments.Count == 2:
                 // A computed row count: any number gives the same syntax.
                 return Resolve(limit.ArgumentList.Arguments[0].Expression, root, depth + 1).Select(sql => SqlServer.Limit(sql, 100)).ToList();
+
+            case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Join", Expression: PredefinedTypeSyntax or IdentifierNameSyntax { Identifier.ValueText: "String" } } } join
+                when join.ArgumentList.Arguments is [var separator, { Expression: IdentifierNameSyntax list }]:
+                // Every condition the code may add, all at once: the widest statement the list can make.
+                var items = ListItems(list, root, depth);
+                return items.Count == 0 ? [] : Resolve(separator.Expression, root, depth + 1).Select(sep => string.Join(sep, items)).ToList();
+
+            case InvocationExpressionSyntax { Expression: IdentifierNameSyntax helper } when
+                root.DescendantNodes().OfType<MethodDeclarationSyntax>().FirstOrDefault(m => m.Identifier.ValueText == helper.Identifier.ValueText && m.ReturnType.ToString() == "string") is { } declaration:
+                var returned = declaration.ExpressionBody is { } arrow
+                    ? [arrow.Expression]
+                    : declaration.DescendantNodes().OfType<ReturnStatementSyntax>().Select(r => r.Expression).Where(e => e is not null).Select(e => e!).ToList();
+                var texts2 = returned.Select(e => Resolve(e, root, depth + 1)).ToList();
+                return texts2.Any(t => t.Count == 0) ? [] : texts2.SelectMany(t => t).ToList();
 
             case IdentifierNameSyntax identifier:
                 return ResolveName(identifier, root, depth);
@@ -263,9 +348,10 @@ public sealed partial class SqlServerStatementTests(ITestOutputHelper output)
 
         if (method is MethodDeclarationSyntax declared && declared.ParameterList.Parameters.Select((p, i) => (p, i)).FirstOrDefault(x => x.p.Identifier.ValueText == name) is { p: not null } parameter)
         {
+            // Unqualified calls of the method in its own file (a private helper's callers).
             var callers = root.DescendantNodes().OfType<InvocationExpressionSyntax>()
-                .Where(c => c.Expression is IdentifierNameSyntax callee && callee.Identifier.ValueText == declared.Identifier.ValueText
-                    || c.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: var n } && n == declared.Identifier.ValueText)
+                .Where(c => c.Expression is SimpleNameSyntax callee && callee.Identifier.ValueText == declared.Identifier.ValueText
+                    && c.ArgumentList.Arguments.Count >= declared.ParameterList.Parameters.Count(p => p.Default is null))
                 .Select(c => c.ArgumentList.Arguments.FirstOrDefault(a => a.NameColon?.Name.Identifier.ValueText == name)
                     ?? (c.ArgumentList.Arguments.Count > parameter.i ? c.ArgumentList.Arguments[parameter.i] : null))
                 .Where(a => a is not null)
