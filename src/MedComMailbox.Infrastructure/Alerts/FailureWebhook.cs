@@ -64,11 +64,14 @@ public static class AlertKinds
     public const string LetterFailed = "letter-failed";
     public const string OutboundFlagged = "outbound-flagged";
     public const string MessageRejected = "message-rejected";
+
+    /// <summary>The reconciliation drift reached Reconciliation:AlertThreshold (once per episode; the id is the episode's).</summary>
+    public const string ReconciliationDrift = "reconciliation-drift";
 }
 
 /// <summary>
 /// Finds failures in the durable state (a letter failed for good, an outbound message flagged after its resends, an
-/// inbound message rejected) and posts each once to <c>Alerts:WebhookUrl</c>. A failure is claimed in <c>alerts_sent</c>
+/// inbound message rejected, a reconciliation drift episode) and posts each once to <c>Alerts:WebhookUrl</c>. A failure is claimed in <c>alerts_sent</c>
 /// before the post and marked sent after a 2xx; a failed post releases the claim, so the next sweep tries again.
 /// </summary>
 public sealed partial class FailureWebhook(MailboxDatabase database, IHttpClientFactory http, IOptions<AlertOptions> options, TimeProvider time, ILogger<FailureWebhook> logger)
@@ -101,6 +104,9 @@ public sealed partial class FailureWebhook(MailboxDatabase database, IHttpClient
             since, cancellationToken);
         delivered += await AnnounceAsync(AlertKinds.MessageRejected,
             "SELECT id, received_at AS at, mailbox_gln AS mailbox FROM messages WHERE direction = 'in' AND status = 'rejected' AND received_at >= @since",
+            since, cancellationToken);
+        delivered += await AnnounceAsync(AlertKinds.ReconciliationDrift,
+            "SELECT id, started_at AS at, NULL AS mailbox FROM reconciliation_episodes WHERE started_at >= @since",
             since, cancellationToken);
         return delivered;
     }

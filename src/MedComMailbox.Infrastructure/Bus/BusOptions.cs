@@ -23,6 +23,15 @@ public sealed class BusOptions : IValidatableObject
     /// <summary>Run the triage consumers in this process (default true). Set false on the web process when separate workers consume from RabbitMQ.</summary>
     public bool RunConsumers { get; init; } = true;
 
+    /// <summary>
+    /// The triage consumer's queue (default <c>medcom-triage</c>). A release that renames it leaves the old queue
+    /// behind: the reconciliation sweep publishes again what was stranded there, and operators delete the old queue.
+    /// </summary>
+    [RegularExpression("^[a-z0-9][a-z0-9._-]{0,99}$", ErrorMessage = "Bus:TriageQueue must be lower case letters, digits, '.', '_' or '-' (at most 100).")]
+    public string TriageQueue { get; init; } = DefaultTriageQueue;
+
+    public const string DefaultTriageQueue = "medcom-triage";
+
     /// <summary>How many messages one process handles at once per queue.</summary>
     [Range(1, 256, ErrorMessage = "Bus:ConcurrentMessageLimit must be between 1 and 256.")]
     public int ConcurrentMessageLimit { get; init; } = 8;

@@ -3,6 +3,7 @@ using MedComMailbox.Infrastructure.Configuration;
 using MedComMailbox.Infrastructure.Intake;
 using MedComMailbox.Infrastructure.Outbound;
 using MedComMailbox.Infrastructure.Outbox;
+using MedComMailbox.Infrastructure.Reconciliation;
 using MedComMailbox.Infrastructure.Storage;
 using MedComMailbox.Infrastructure.Telemetry;
 using MedComMailbox.Infrastructure.Vans;
@@ -20,7 +21,7 @@ public static class MailboxServices
 {
     /// <summary>
     /// Storage (schema applied at start-up), the MedCom reader and answer builders, the VANS transport, the outbox
-    /// dispatcher and the acknowledgement watchdog: what both the web process and a worker need.
+    /// dispatcher, the reconciliation sweep and the acknowledgement watchdog: what both the web process and a worker need.
     /// </summary>
     public static IServiceCollection AddMailboxCore(this IServiceCollection services)
     {
@@ -63,6 +64,9 @@ public static class MailboxServices
         services.AddSingleton<IntakeService>();
         services.AddSingleton<OutboundMessages>();
         services.AddHostedService<OutboxDispatcher>();
+        services.AddOptions<ReconciliationOptions>().BindConfiguration(ReconciliationOptions.Section).ValidateSettings().ValidateOnStart();
+        services.AddSingleton<ReconciliationSweep>();
+        services.AddHostedService<ReconciliationService>();
         services.AddHostedService<AcknowledgementWatchdog>();
         return services;
     }

@@ -21,6 +21,7 @@ namespace MedComMailbox.Infrastructure.Outbox;
 public sealed partial class OutboxDispatcher(
     MessageStore store,
     IBus bus,
+    TopologyDeployer topology,
     IVansTransport transport,
     OutboxSignal signal,
     IOptions<BusOptions> busOptions,
@@ -149,8 +150,13 @@ public sealed partial class OutboxDispatcher(
             throw new InvalidOperationException($"Outbox row {row.Id} names an unknown event type.");
         }
 
-        // RabbitMQ drops (and still confirms) a message sent to an exchange no queue is bound to yet: publish only
-        // once the bus reports its endpoints ready, so an early row waits in the outbox instead of vanishing.
+        // RabbitMQ drops (and still confirms) a message sent to an exchange no queue is bound to: publish only once
+        // the topology is deployed and the bus is connected, so an early row waits in the outbox instead of vanishing.
+        if (!topology.IsDeployed)
+        {
+            throw new InvalidOperationException("The broker topology is not deployed yet.");
+        }
+
         if (bus is IBusControl control && control.CheckHealth().Status != BusHealthStatus.Healthy)
         {
             throw new InvalidOperationException("The bus is not ready yet.");
@@ -159,8 +165,27 @@ public sealed partial class OutboxDispatcher(
         var message = JsonSerializer.Deserialize(row.Payload, type) ?? throw new InvalidOperationException($"Outbox row {row.Id} holds no event.");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(busOptions.Value.PublishTimeout);
-        // With RabbitMQ this returns once the broker has confirmed the message (publisher confirms).
-        await bus.Publish(message, type, timeout.Token);
+        // An event some consumer takes is published mandatory: if no queue is bound (a broker reset, a recreated vhost)
+        // RabbitMQ returns it, the publish fails with MessageReturnedException and the row is tried again after the
+        // topology is deployed anew. Events only other systems may subscribe to are not mandatory.
+        var mandatory = topology.ConsumedMessageTypes.Contains(type);
+        try
+        {
+            // With RabbitMQ this returns once the broker has confirmed the message (publisher confirms).
+            await bus.Publish(message, type, Pipe.Execute<PublishContext>(context =>
+            {
+                if (mandatory && context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
+                {
+                    rabbit.Mandatory = true;
+                }
+            }), timeout.Token);
+        }
+        catch (MessageReturnedException)
+        {
+            telemetry.Returned(row.Type);
+            topology.Redeploy();
+            throw;
+        }
     }
 
     private async Task FailAsync(OutboxRecord row, Exception ex, CancellationToken cancellationToken)

@@ -39,9 +39,13 @@ public sealed partial class MailboxDatabase
         return new MailboxDatabase(SqlDialect.Create(storage.Provider, connectionString));
     }
 
-    /// <summary>Applies the numbered scripts not yet applied (DbUp keeps the journal in table SchemaVersions).</summary>
+    /// <summary>
+    /// Applies the numbered scripts not yet applied (DbUp keeps the journal in table SchemaVersions), under the
+    /// dialect's migration lock, so any number of processes may start at once.
+    /// </summary>
     public void Migrate(ILogger logger)
     {
+        using var migrationLock = Dialect.AcquireMigrationLock(TimeSpan.FromMinutes(2));
         var result = Dialect.Migrations().Build().PerformUpgrade();
         if (!result.Successful)
         {

@@ -39,6 +39,12 @@ public abstract class SqlDialect(string connectionString)
 
     protected abstract UpgradeEngineBuilder Deploy(SupportedDatabases to);
 
+    /// <summary>
+    /// Held while the schema scripts run, so two processes starting together (web and workers, in any order) never
+    /// apply the same script twice: the second waits, then finds nothing left to do.
+    /// </summary>
+    public abstract IDisposable AcquireMigrationLock(TimeSpan timeout);
+
     public static SqlDialect Create(StorageProvider provider, string connectionString) => provider switch
     {
         StorageProvider.Sqlite => new SqliteDialect(connectionString),
@@ -102,6 +108,37 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect(connecti
         exception is SqliteException { SqliteErrorCode: 19 } e && (e.SqliteExtendedErrorCode is 1555 or 2067);
 
     protected override UpgradeEngineBuilder Deploy(SupportedDatabases to) => to.SqliteDatabase(ConnectionString);
+
+    /// <summary>An exclusive lock on a file beside the database (the OS releases it if the process dies).</summary>
+    public override IDisposable AcquireMigrationLock(TimeSpan timeout)
+    {
+        var source = new SqliteConnectionStringBuilder(ConnectionString).DataSource;
+        if (string.IsNullOrEmpty(source) || source.Contains(":memory:", StringComparison.OrdinalIgnoreCase) || source.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            return new NoLock();
+        }
+
+        var path = Path.GetFullPath(source) + ".migrate.lock";
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+            }
+            catch (IOException) when (clock.Elapsed < timeout)
+            {
+                Thread.Sleep(200);
+            }
+        }
+    }
+
+    private sealed class NoLock : IDisposable
+    {
+        public void Dispose()
+        {
+        }
+    }
 }
 
 public sealed class SqlServerDialect(string connectionString) : SqlDialect(connectionString)
@@ -128,4 +165,30 @@ public sealed class SqlServerDialect(string connectionString) : SqlDialect(conne
     public override bool IsUniqueViolation(Exception exception) => exception is SqlException { Number: 2627 or 2601 };
 
     protected override UpgradeEngineBuilder Deploy(SupportedDatabases to) => to.SqlDatabase(ConnectionString);
+
+    /// <summary>A session application lock (sp_getapplock), released when the connection closes or the process dies.</summary>
+    public override IDisposable AcquireMigrationLock(TimeSpan timeout)
+    {
+        var connection = new SqlConnection(ConnectionString);
+        try
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "DECLARE @result INT; EXEC @result = sp_getapplock @Resource = @resource, @LockMode = 'Exclusive', @LockOwner = 'Session', @LockTimeout = @timeout; SELECT @result;";
+            command.CommandTimeout = (int)timeout.TotalSeconds + 30;
+            command.Parameters.AddWithValue("@resource", "medcommailbox-schema");
+            command.Parameters.AddWithValue("@timeout", (int)timeout.TotalMilliseconds);
+            if (Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) < 0)
+            {
+                throw new TimeoutException($"Another process held the schema migration lock for more than {timeout}.");
+            }
+
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
 }

@@ -26,6 +26,8 @@ public sealed class MailboxTelemetry
     private readonly Counter<long> _lettersSent;
     private readonly Counter<long> _lettersFailed;
     private readonly Counter<long> _consumerErrors;
+    private readonly Counter<long> _returned;
+    private readonly Counter<long> _republished;
 
     public MailboxTelemetry(IMeterFactory meters, TelemetryGauges gauges)
     {
@@ -37,6 +39,10 @@ public sealed class MailboxTelemetry
         _lettersSent = meter.CreateCounter<long>("medcom.letters.sent", "{letter}", "Digital Post letters accepted by Serviceplatformen (or the stand-in), per letter kind.");
         _lettersFailed = meter.CreateCounter<long>("medcom.letters.failed", "{letter}", "Digital Post letters that failed for good, per letter kind.");
         _consumerErrors = meter.CreateCounter<long>("medcom.consumer.errors", "{error}", "Bus messages whose consumer failed (each try), per consumer.");
+        _returned = meter.CreateCounter<long>("medcom.outbox.returned", "{event}", "Mandatory publishes RabbitMQ returned because no queue was bound (tried again after the topology is deployed).");
+        _republished = meter.CreateCounter<long>("medcom.reconciliation.republished", "{event}", "Events the reconciliation sweep published again because their message was not routed in time.");
+        meter.CreateObservableGauge("medcom.reconciliation.drift", () => gauges.ReconciliationDrift, "{item}", "Stored messages not routed and case effects not carried out after Reconciliation:After.");
+        meter.CreateObservableGauge("medcom.reconciliation.oldest", () => gauges.ReconciliationOldestSeconds, "s", "Age of the oldest item counted in medcom.reconciliation.drift.");
         meter.CreateObservableGauge("medcom.outbox.depth", () => gauges.OutboxDepth, "{row}", "Outbox rows not yet published or delivered.");
         meter.CreateObservableGauge("medcom.consents.pending", () => gauges.ConsentsPending, "{case}", "Cases waiting for consent.");
         meter.CreateObservableGauge("medcom.consents.overdue", () => gauges.ConsentsOverdue, "{case}", "Cases waiting for consent past their deadline.");
@@ -59,6 +65,10 @@ public sealed class MailboxTelemetry
     public void LetterSent(string kind) => _lettersSent.Add(1, new KeyValuePair<string, object?>("letter.kind", kind));
 
     public void LetterFailed(string kind) => _lettersFailed.Add(1, new KeyValuePair<string, object?>("letter.kind", kind));
+
+    public void Returned(string type) => _returned.Add(1, new KeyValuePair<string, object?>("event.type", type));
+
+    public void Republished(long count) => _republished.Add(count);
 
     public void ConsumerFailed(string consumer) => _consumerErrors.Add(1, new KeyValuePair<string, object?>("consumer", consumer));
 
@@ -102,4 +112,9 @@ public sealed class TelemetryGauges
     public long ConsentsPending { get; set; }
 
     public long ConsentsOverdue { get; set; }
+
+    /// <summary>Set by the reconciliation sweep.</summary>
+    public long ReconciliationDrift { get; set; }
+
+    public double ReconciliationOldestSeconds { get; set; }
 }

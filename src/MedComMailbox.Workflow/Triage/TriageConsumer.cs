@@ -1,5 +1,7 @@
 using MassTransit;
 using MedComMailbox.Contracts;
+using MedComMailbox.Infrastructure.Bus;
+using Microsoft.Extensions.Options;
 using MedComMailbox.Workflow.Referrals;
 
 namespace MedComMailbox.Workflow.Triage;
@@ -20,7 +22,8 @@ public sealed class TriageConsumer(ReferralWorkflow workflow) : IConsumer<MedCom
 /// <summary>Retry policy beside the consumer: a few quick tries for a busy database, then the error queue.</summary>
 public sealed class TriageConsumerDefinition : ConsumerDefinition<TriageConsumer>
 {
-    public TriageConsumerDefinition() => EndpointName = "medcom-triage";
+    /// <summary>The queue is <c>Bus:TriageQueue</c> (default <c>medcom-triage</c>).</summary>
+    public TriageConsumerDefinition(IOptions<BusOptions> options) => EndpointName = options.Value.TriageQueue;
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<TriageConsumer> consumerConfigurator, IRegistrationContext context)
     {

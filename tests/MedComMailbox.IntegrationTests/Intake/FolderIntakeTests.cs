@@ -127,6 +127,8 @@ public sealed class FolderIntakeTests : IDisposable
 
         public override bool IsUniqueViolation(Exception exception) => _inner.IsUniqueViolation(exception);
 
+        public override IDisposable AcquireMigrationLock(TimeSpan timeout) => _inner.AcquireMigrationLock(timeout);
+
         protected override UpgradeEngineBuilder Deploy(SupportedDatabases to) => to.SqliteDatabase(ConnectionString);
     }
 }

@@ -125,10 +125,12 @@ internal sealed class TestVhost : IAsyncDisposable
 
     private readonly HttpClient _management;
     private readonly string _escaped;
+    private readonly string _user;
 
-    private TestVhost(HttpClient management, string name, Uri url)
+    private TestVhost(HttpClient management, string name, Uri url, string user)
     {
         _management = management;
+        _user = user;
         Name = name;
         _escaped = Uri.EscapeDataString(name);
         Url = url;
@@ -158,17 +160,10 @@ internal sealed class TestVhost : IAsyncDisposable
         var management = ManagementUrl!;
         var http = new HttpClient { BaseAddress = new Uri(management.EndsWith('/') ? management : management + "/"), Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
-        var vhost = new TestVhost(http, name, new Uri($"{broker.Scheme}://{broker.UserInfo}@{broker.Host}:{broker.Port}/{Uri.EscapeDataString(name)}"));
+        var vhost = new TestVhost(http, name, new Uri($"{broker.Scheme}://{broker.UserInfo}@{broker.Host}:{broker.Port}/{Uri.EscapeDataString(name)}"), user);
         try
         {
-            using (var created = await http.PutAsync(new Uri($"api/vhosts/{vhost._escaped}", UriKind.Relative), null))
-            {
-                created.EnsureSuccessStatusCode();
-            }
-
-            using var permissions = JsonContent.Create(new { configure = ".*", write = ".*", read = ".*" });
-            using var granted = await http.PutAsync(new Uri($"api/permissions/{vhost._escaped}/{Uri.EscapeDataString(user)}", UriKind.Relative), permissions);
-            granted.EnsureSuccessStatusCode();
+            await CreateAndPermitAsync(http, vhost._escaped, user);
             return vhost;
         }
         catch
@@ -190,6 +185,51 @@ internal sealed class TestVhost : IAsyncDisposable
         response.EnsureSuccessStatusCode();
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return document.RootElement.TryGetProperty("consumers", out var consumers) ? consumers.GetInt32() : 0;
+    }
+
+    /// <summary>The vhost's exported definitions (queues, exchanges, bindings), as the management API gives them.</summary>
+    public async Task<JsonDocument> DefinitionsAsync()
+    {
+        using var response = await _management.GetAsync(new Uri($"api/definitions/{_escaped}", UriKind.Relative));
+        response.EnsureSuccessStatusCode();
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>How many messages the queue holds (ready and unacknowledged), or null when it does not exist.</summary>
+    public async Task<long?> MessagesAsync(string queue)
+    {
+        using var response = await _management.GetAsync(new Uri($"api/queues/{_escaped}/{Uri.EscapeDataString(queue)}", UriKind.Relative));
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return document.RootElement.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Number ? messages.GetInt64() : 0;
+    }
+
+    /// <summary>Deletes the vhost with every queue and message in it, and creates it again empty (a broker reset).</summary>
+    public async Task DeleteAndRecreateAsync()
+    {
+        using (var deleted = await _management.DeleteAsync(new Uri($"api/vhosts/{_escaped}", UriKind.Relative)))
+        {
+            deleted.EnsureSuccessStatusCode();
+        }
+
+        await CreateAndPermitAsync(_management, _escaped, _user);
+    }
+
+    private static async Task CreateAndPermitAsync(HttpClient http, string escaped, string user)
+    {
+        using (var created = await http.PutAsync(new Uri($"api/vhosts/{escaped}", UriKind.Relative), null))
+        {
+            created.EnsureSuccessStatusCode();
+        }
+
+        using var permissions = JsonContent.Create(new { configure = ".*", write = ".*", read = ".*" });
+        using var granted = await http.PutAsync(new Uri($"api/permissions/{escaped}/{Uri.EscapeDataString(user)}", UriKind.Relative), permissions);
+        granted.EnsureSuccessStatusCode();
     }
 
     public async ValueTask DisposeAsync()

@@ -179,6 +179,31 @@ public sealed class OperationsPageTests : IDisposable
     }
 
     [Fact]
+    public async Task The_reconciliation_count_and_the_oldest_age_are_shown()
+    {
+        var app = Start();
+        var at = _time.GetUtcNow().AddMinutes(-20).ToUnixTimeMilliseconds();
+        // Stored and published 20 minutes ago, never triaged (the broker lost it): past Reconciliation:After (10 min).
+        await Seed.ExecuteAsync(app,
+            """
+            INSERT INTO messages (id, direction, status, channel, received_at, kind, syntax, size_bytes, raw_sha256, raw)
+            VALUES ('8b1c6a52-34a5-4cfc-9d7e-9a9d2f0c1e11', 'in', 'accepted', 'http', @at, 'CareCommunication', 'FhirJson', 1, 'x', @raw);
+            INSERT INTO outbox (message_id, kind, type, payload, created_at, due_at, attempts, dispatched_at)
+            VALUES ('8b1c6a52-34a5-4cfc-9d7e-9a9d2f0c1e11', 'publish', 'MedComMailbox.Contracts.MedComMessageReceived', @raw, @at, @at, 1, @at);
+            INSERT INTO deadlines (case_id, kind, due_at) VALUES ('x', 'ConsentReminder', @due);
+            """,
+            new { at, raw = new byte[] { 1 }, due = _time.GetUtcNow().AddMinutes(-15).ToUnixTimeMilliseconds() });
+        using var admin = await PageClient.StaffAsync(app, "admin");
+
+        var (status, html) = await admin.GetPageAsync("/drift");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("<dd id=\"drift-total\">2</dd>", html, StringComparison.Ordinal);
+        Assert.Contains("<dd id=\"drift-unrouted\">1</dd>", html, StringComparison.Ordinal);
+        Assert.Contains("<dd id=\"drift-oldest\">20 min.</dd>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Health_checks_and_queues_are_shown_without_exception_text()
     {
         var app = Start(services: s => s.AddHealthChecks()

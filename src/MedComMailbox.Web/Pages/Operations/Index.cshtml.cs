@@ -1,6 +1,7 @@
 using System.Globalization;
 using MedComMailbox.Infrastructure.Intake;
 using MedComMailbox.Infrastructure.Outbound;
+using MedComMailbox.Infrastructure.Reconciliation;
 using MedComMailbox.Infrastructure.Storage;
 using MedComMailbox.Web.Auth;
 using MedComMailbox.Workflow.Operations;
@@ -19,13 +20,26 @@ namespace MedComMailbox.Web.Pages.Operations;
 /// location numbers and codes only, never a name or CPR number, so it needs no audit entry. Post-redirect-get.
 /// </summary>
 [Authorize(Policy = Policies.Operator)]
-public sealed class IndexModel(IOptions<AuthOptions> auth, OperationsQueries queries, IServiceProvider services) : PageModel
+public sealed class IndexModel(
+    IOptions<AuthOptions> auth,
+    OperationsQueries queries,
+    ReconciliationSweep reconciliation,
+    IOptions<ReconciliationOptions> reconciliationOptions,
+    TimeProvider time,
+    IServiceProvider services) : PageModel
 {
     private const string MessageKey = "operations.message";
     private const string ErrorKey = "operations.error";
     private static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(10);
 
     public OperationsOverview Overview { get; private set; } = null!;
+
+    /// <summary>What the reconciliation counts as not carried through (counts only, every mailbox).</summary>
+    public DriftReport Drift { get; private set; } = null!;
+
+    public TimeSpan DriftAfter => reconciliationOptions.Value.After;
+
+    public TimeSpan? DriftOldestAge => Drift.Oldest is { } oldest ? time.GetUtcNow() - oldest : null;
 
     /// <summary>The registered health checks' results; null when none are registered.</summary>
     public IReadOnlyList<HealthRow>? Health { get; private set; }
@@ -41,6 +55,7 @@ public sealed class IndexModel(IOptions<AuthOptions> auth, OperationsQueries que
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Overview = await queries.OverviewAsync(User.Mailboxes(auth.Value), cancellationToken);
+        Drift = await reconciliation.ReadAsync(cancellationToken);
         if (services.GetService<HealthCheckService>() is { } health)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
