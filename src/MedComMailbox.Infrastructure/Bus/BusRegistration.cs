@@ -19,6 +19,8 @@ public static class BusRegistration
         services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
+            // MassTransit would otherwise report host and bus details to its vendor: nothing leaves the municipality.
+            x.DisableUsageTelemetry();
             if (options.RunConsumers)
             {
                 consumers?.Invoke(x);

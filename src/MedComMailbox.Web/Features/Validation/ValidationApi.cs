@@ -1,5 +1,6 @@
 using MedComMailbox.MedCom;
 using MedComMailbox.Infrastructure.Configuration;
+using MedComMailbox.Web.Auth;
 using MedComMailbox.Web.Http;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +15,12 @@ public static class ValidationApi
 {
     public static IEndpointRouteBuilder MapValidationApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/validate", Validate).DisableAntiforgery();
+        var validate = app.MapPost("/api/validate", Validate).DisableAntiforgery();
+        if (!app.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment())
+        {
+            validate.RequireAuthorization(Policies.StaffOrProvider);
+        }
+
         return app;
     }
 
