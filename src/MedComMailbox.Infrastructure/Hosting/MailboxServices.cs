@@ -59,6 +59,8 @@ public static class MailboxServices
         services.AddSingleton<IVansTransport, VansTransport>();
 
         services.AddSingleton<OutboxSignal>();
+        services.AddOptions<QuarantineOptions>().BindConfiguration(QuarantineOptions.Section).ValidateSettings().ValidateOnStart();
+        services.AddSingleton<Quarantine>();
         services.AddSingleton<IntakeService>();
         services.AddSingleton<OutboundMessages>();
         services.AddHostedService<OutboxDispatcher>();

@@ -54,6 +54,7 @@ public sealed partial class IntakeService(
     IOptions<MailboxOptions> mailboxOptions,
     TimeProvider time,
     MailboxTelemetry telemetry,
+    Quarantine quarantine,
     ILogger<IntakeService> logger)
 {
     private const int MaxTransientMemory = 10_000;
@@ -62,6 +63,23 @@ public sealed partial class IntakeService(
     public async Task<IntakeResult> ReceiveAsync(ReadOnlyMemory<byte> body, string? contentType, string channel, string? sourceName, CancellationToken cancellationToken)
     {
         var read = reader.Read(body, contentType);
+        if (read.Parsed is null)
+        {
+            // Not even a message: no one to answer, nothing to route. Its head goes to the quarantine, not the message store.
+            try
+            {
+                var kept = await quarantine.KeepAsync(body, cancellationToken);
+                LogQuarantined(logger, kept, body.Length, channel);
+                telemetry.MessageStored(null, read.Summary.Kind, accepted: false);
+                return new IntakeResult(IntakeOutcome.Rejected, null, read.Summary.Kind, null, null, null, read.Issues);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                LogStorageFailed(logger, ex.GetType().FullName, channel);
+                return new IntakeResult(IntakeOutcome.Unavailable, null, read.Summary.Kind, null, null, null, read.Issues);
+            }
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -295,6 +313,9 @@ public sealed partial class IntakeService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} ({Kind}) {Outcome}, answered {AcknowledgementCode}, via {Channel}")]
     private static partial void LogStored(ILogger logger, Guid? messageId, MedComMessageKind kind, IntakeOutcome outcome, string? acknowledgementCode, string channel);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "An unreadable body of {Size} bytes via {Channel} was quarantined as {QuarantineId}")]
+    private static partial void LogQuarantined(ILogger logger, string quarantineId, int size, string channel);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rejected message {MessageId} ({Kind}) processed again: {Outcome}")]
     private static partial void LogReprocessed(ILogger logger, Guid messageId, MedComMessageKind kind, IntakeOutcome outcome);

@@ -73,7 +73,8 @@ public static class IntakeApi
             ["medcomMessageId"] = result.MedComMessageId,
             ["acknowledgementId"] = result.AcknowledgementId,
             ["acknowledgementCode"] = result.AcknowledgementCode,
-            ["issues"] = result.Issues.Select(i => new { code = i.Code, severity = i.Severity.ToString(), textDa = i.TextDa, textEn = i.TextEn, location = i.Location }).ToList(),
+            ["issues"] = IssueLimits.Limit(result.Issues).Select(i => new { code = i.Code, severity = i.Severity.ToString(), textDa = i.TextDa, textEn = i.TextEn, location = i.Location }).ToList(),
+            ["issueCount"] = result.Issues.Count,
         };
 
         switch (result.Outcome)
@@ -91,7 +92,7 @@ public static class IntakeApi
                     extensions: answer);
             default:
                 var identified = result.AcknowledgementId is not null || result.MedComMessageId is not null;
-                var first = result.Issues.FirstOrDefault(i => i.IsBlocking);
+                var first = IssueLimits.Limit(result.Issues).FirstOrDefault(i => i.IsBlocking);
                 return Results.Problem(
                     statusCode: identified ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status400BadRequest,
                     title: identified ? "Message rejected" : "Message unreadable",

@@ -39,7 +39,8 @@ public static class ValidationApi
             kind = result.Summary.Kind.ToString(),
             syntax = result.Summary.Syntax.ToString(),
             messageId = result.Summary.MessageId,
-            issues = result.Issues.Select(i => new { code = i.Code, severity = i.Severity.ToString(), textDa = i.TextDa, textEn = i.TextEn, location = i.Location }),
+            issues = IssueLimits.Limit(result.Issues).Select(i => new { code = i.Code, severity = i.Severity.ToString(), textDa = i.TextDa, textEn = i.TextEn, location = i.Location }),
+            issueCount = result.Issues.Count,
         };
 
         // 422 for a message the receiver would reject, so `medcom send` exits 1 on it as it will on the intake.
