@@ -301,6 +301,15 @@ public sealed partial class IntakeService(
     {
         var s = read.Summary;
         var record = MessageRecord.Create(id, MessageDirection.In, s, body.ToArray(), now);
+        var cap = quarantine.RejectedBodyMaxBytes;
+        if (!valid && record.Raw.Length > cap)
+        {
+            // A rejected message keeps its size and hash but only the head of its body: a hostile sender cannot fill the
+            // disk with 20 MB rejects. A rejection of ours (receiver not yet configured) is answered with a negative
+            // acknowledgement, so the sender sends it again; reprocessing needs the whole body and only sees the head.
+            record.Raw = record.Raw[..cap];
+        }
+
         record.Status = valid ? MessageStatus.Accepted : MessageStatus.Rejected;
         record.Channel = channel;
         record.SourceName = sourceName;

@@ -89,7 +89,16 @@ public sealed class WorkflowPagesTests : IDisposable
             Assert.Equal(HttpStatusCode.Redirect, toSignIn.StatusCode);
             Assert.StartsWith("/borger/log-ind?ReturnUrl=", PageClient.Location(toSignIn), StringComparison.Ordinal);
             await stranger.SignInCitizenAsync(WrongCpr, firstPath);
-            using var wrong = await stranger.PostFormAsync(firstPath, firstPath, new() { ["give"] = "true" });
+
+            // The page shows nothing of the case to anyone but the addressee: the neutral page of an unknown link.
+            var (neutralStatus, neutral) = await stranger.GetPageAsync(firstPath);
+            Assert.Equal(HttpStatusCode.NotFound, neutralStatus);
+            Assert.Contains("Linket kan ikke bruges", neutral, StringComparison.Ordinal);
+            Assert.DoesNotContain("Samtykke til samarbejde om", neutral, StringComparison.Ordinal);
+            Assert.DoesNotContain("Kære", neutral, StringComparison.Ordinal);
+
+            // A direct answer on the link (antiforgery token from the sign-in page's form) records nothing either.
+            using var wrong = await stranger.PostFormAsync("/borger/log-ind", firstPath, new() { ["give"] = "true" });
             Assert.Equal("/samtykke/kvittering", PageClient.Location(wrong));
             var (_, wrongResult) = await stranger.GetPageAsync("/samtykke/kvittering");
             Assert.Contains("Linket er sendt til en anden person", wrongResult, StringComparison.Ordinal);

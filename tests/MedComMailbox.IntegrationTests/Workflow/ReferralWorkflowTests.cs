@@ -54,11 +54,16 @@ public sealed class ReferralWorkflowTests : IDisposable
         return (await Queries.GetAsync(summary.Id, CancellationToken.None))!;
     }
 
+    /// <summary>The token of the link in the sent letter: the database holds only its hash (schema 0005), so it comes from the letter box.</summary>
     private async Task<string> TokenFromLetterAsync(Guid caseId, string partyId, string kind = "ConsentRequest")
     {
-        var url = await _app.QuerySingleAsync<string>(
-            "SELECT action_url FROM letters WHERE case_id = @caseId AND party_id = @partyId AND kind = @kind ORDER BY created_at DESC LIMIT 1",
+        await SweepAsync();
+        var id = await _app.QuerySingleAsync<string>(
+            "SELECT id FROM letters WHERE case_id = @caseId AND party_id = @partyId AND kind = @kind ORDER BY created_at DESC LIMIT 1",
             new { caseId = caseId.ToString(), partyId, kind });
+        var letter = _app.Services.GetRequiredService<IDevelopmentLetterBox>().Find(Guid.Parse(id))
+            ?? throw new InvalidOperationException($"Letter {id} has not been sent.");
+        var url = letter.Actions.Single(a => a.ActionCode == "SELVBETJENING").Url.AbsolutePath;
         return url[(url.LastIndexOf('/') + 1)..];
     }
 
