@@ -33,7 +33,7 @@ internal static partial class ConfigurationCheck
     private static readonly HashSet<string> KnownSections = new(StringComparer.OrdinalIgnoreCase)
     {
         "Mailbox", "Storage", "Bus", "Vans", "Workflow", "CprLookup", "DigitalPost", "Auth", "Audit", "Health", "Telemetry", "Retention", "Alerts",
-        "Intake", "DataProtection", "ForwardedHeaders", "Benchmark",
+        "Intake", "DataProtection", "ForwardedHeaders", "Benchmark", "Quarantine",
         "Logging", "AllowedHosts", "Urls", "Kestrel", "ConnectionStrings",
     };
 

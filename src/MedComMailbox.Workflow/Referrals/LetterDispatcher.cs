@@ -224,7 +224,7 @@ public sealed partial class LetterDispatcher(
             return stored;
         }
 
-        if (letter.ActionUntil is not { } until || !letter.Body.Contains(CaseEffects.ConsentLinkPlaceholder, StringComparison.Ordinal))
+        if (letter.ActionUntil is not { } until)
         {
             return null;
         }

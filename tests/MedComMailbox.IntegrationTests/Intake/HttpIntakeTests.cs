@@ -195,8 +195,9 @@ public sealed class HttpIntakeTests : IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, xxe);
         Assert.Contains(xxeBody.GetProperty("issues").EnumerateArray(), i => i.GetProperty("code").GetString() == MedComErrors.XmlDtdForbidden.Code);
         Assert.DoesNotContain("root:", xxeBody.ToString(), StringComparison.Ordinal);
-        // Unreadable bodies are kept for inspection all the same; no one can be answered.
-        Assert.Equal(2, await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM messages WHERE status = 'rejected'"));
+        // Unreadable bodies are not messages: their heads go to the size-capped quarantine, not the message store; no one can be answered.
+        Assert.Equal(0, await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM messages"));
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(_app.DataDirectory, "quarantine"), "*.bin").Length);
         await Task.Delay(300);
         Assert.Empty(_app.OutboundAnswers());
     }
