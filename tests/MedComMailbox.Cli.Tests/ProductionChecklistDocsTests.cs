@@ -9,7 +9,7 @@ namespace MedComMailbox.Cli.Tests;
 /// </summary>
 public sealed class ProductionChecklistDocsTests
 {
-    private static IReadOnlyList<string> Items(string file, string heading)
+    private static List<string> Items(string file, string heading)
     {
         var lines = File.ReadAllLines(Path.Combine(RepoPaths.Root, "docs", file));
         var start = Array.FindIndex(lines, l => l.StartsWith("## ", StringComparison.Ordinal) && l.Contains(heading, StringComparison.Ordinal));

@@ -46,7 +46,7 @@ public sealed class SettingsFileOrderTests : IDisposable
         return file;
     }
 
-    private static void AssertFileWins(IConfigurationManager configuration, string expectedDataDirectory)
+    private static void AssertFileWins(ConfigurationManager configuration, string expectedDataDirectory)
     {
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging();
         services.AddMailboxCore();
