@@ -24,6 +24,9 @@ public static class WebRegistration
     internal const string CitizenDevelopmentSignInPage = "/Citizen/Login";
     internal const string DevelopmentFolder = "/Development";
 
+    /// <summary>The addresses of the development pages (staff and citizen sign-in, the Digital Post stand-in's letters).</summary>
+    private static readonly string[] DevelopmentPaths = ["/log-ind", "/borger/log-ind", "/udvikling"];
+
     private static readonly HashSet<string> AnonymousPages = new(StringComparer.Ordinal) { StaffDevelopmentSignInPage, "/Account/SignedOut", "/Error" };
 
     public static IServiceCollection AddMailboxWeb(this IServiceCollection services, IConfiguration configuration)
@@ -209,6 +212,23 @@ public static class WebRegistration
     /// <summary>Static files (the style sheet), authentication, authorization and the pages.</summary>
     public static WebApplication MapMailboxWeb(this WebApplication app)
     {
+        if (!app.Environment.IsDevelopment())
+        {
+            // The development sign-ins and the letter viewer answer 404 outside Development, before authentication can
+            // send anyone to a sign-in for them (their routes are also removed by the page conventions above).
+            app.Use((context, next) =>
+            {
+                var path = context.Request.Path;
+                if (DevelopmentPaths.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)))
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return Task.CompletedTask;
+                }
+
+                return next(context);
+            });
+        }
+
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();

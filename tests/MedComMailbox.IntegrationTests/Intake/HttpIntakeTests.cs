@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Net;
 using System.Text;
 using MedComMailbox.IntegrationTests.Support;
@@ -145,6 +146,16 @@ public sealed class HttpIntakeTests : IDisposable
         Assert.Equal((int)status, body.GetProperty("status").GetInt32());
         Assert.Contains(body.GetProperty("issues").EnumerateArray(), i => i.GetProperty("code").GetString() == code);
         var id = body.GetProperty("messageId").GetString();
+        if (id is null)
+        {
+            // Not even a message (no MedCom content could be read): its head is in the quarantine, nothing is answered.
+            Assert.Equal(HttpStatusCode.BadRequest, status);
+            Assert.Single(Directory.GetFiles(Path.Combine(_app.DataDirectory, "quarantine"), "*.bin"));
+            Assert.Equal(0, await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM messages"));
+            Assert.Equal(JsonValueKind.Null, body.GetProperty("acknowledgementId").ValueKind);
+            return;
+        }
+
         Assert.Equal("rejected", await _app.QuerySingleAsync<string>("SELECT status FROM messages WHERE id = @id", new { id }));
         Assert.Contains(code, await _app.QuerySingleAsync<string>("SELECT error_codes FROM messages WHERE id = @id", new { id }), StringComparison.Ordinal);
 
