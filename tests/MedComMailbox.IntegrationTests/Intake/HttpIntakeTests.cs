@@ -1,6 +1,6 @@
-using System.Text.Json;
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using MedComMailbox.IntegrationTests.Support;
 using MedComMailbox.MedCom;
 using MedComMailbox.Tests;
