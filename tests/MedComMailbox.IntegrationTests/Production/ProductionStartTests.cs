@@ -204,6 +204,7 @@ public sealed class ProductionStartTests : IDisposable
         using (var start = new HttpRequestMessage(HttpMethod.Get, "/start"))
         {
             start.Headers.Add("X-Forwarded-Proto", "https");
+            start.Headers.Host = "medcom.eksempel.test"; // HSTS is never sent for localhost addresses
             using var challenge = await http.SendAsync(start);
             Assert.Equal(HttpStatusCode.Redirect, challenge.StatusCode);
             var location = challenge.Headers.Location!.ToString();
