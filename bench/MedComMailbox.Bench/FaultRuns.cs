@@ -446,7 +446,10 @@ internal static class FaultRuns
         }
 
         var fiveHundreds = statuses.Where(s => s.Key.Status >= 500).Sum(s => s.Value);
+        // Everything the mailbox wrote under its data directory (database, WAL, quarantine, answers): the amplification figure.
+        var written = new DirectoryInfo(directory).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
         Console.WriteLine($"   {count} inputs in {elapsed.TotalSeconds:0} s: {fiveHundreds} answers 5xx, {list.Count} problems; RSS peak {memory.PeakMb:0} MB, steady {memory.SteadyMb():0} MB; afterwards a valid message: {afterStatus}");
+        Console.WriteLine($"   written: {written / 1048576.0:0.0} MB under the data directory, {written / (double)count:0} bytes per input");
         foreach (var group in statuses.GroupBy(s => s.Key.Kind).OrderBy(g => g.Key))
         {
             Console.WriteLine($"     {group.Key,-24} {string.Join(", ", group.OrderBy(s => s.Key.Status).Select(s => $"{(s.Key.Status == 0 ? "cut off" : s.Key.Status.ToString(CultureInfo.InvariantCulture))} x{s.Value}"))}");

@@ -21,7 +21,25 @@ public sealed class AcknowledgementFactory(Func<Guid>? newId = null, Func<string
             _ => null,
         };
 
+    /// <summary>A negative acknowledgement is never larger than this, whatever came in (fewer issues are listed until it fits).</summary>
+    public const int MaxAcknowledgementBytes = 8 * 1024;
+
     private OutboundDocument Fhir(MedComFhirMessage message, AcknowledgementOutcome outcome, IReadOnlyList<MedComIssue> issues, MailboxIdentity us, DateTimeOffset now)
+    {
+        var max = IssueLimits.MaxIssues;
+        while (true)
+        {
+            var document = FhirOnce(message, outcome, IssueLimits.Limit(issues, max), us, now);
+            if (document.Body.Length <= MaxAcknowledgementBytes || max == 1)
+            {
+                return document;
+            }
+
+            max = Math.Max(1, max / 2);
+        }
+    }
+
+    private OutboundDocument FhirOnce(MedComFhirMessage message, AcknowledgementOutcome outcome, IReadOnlyList<MedComIssue> issues, MailboxIdentity us, DateTimeOffset now)
     {
         var bundle = AcknowledgementBuilder.Build(message, outcome, issues, us, now, newId);
         var header = (Hl7.Fhir.Model.MessageHeader)bundle.Entry[0].Resource!;
@@ -46,7 +64,7 @@ public sealed class AcknowledgementFactory(Func<Guid>? newId = null, Func<string
 
         if (outcome == AcknowledgementOutcome.FatalError)
         {
-            var first = issues.FirstOrDefault(i => i.IsBlocking);
+            var first = IssueLimits.Limit(issues).FirstOrDefault(i => i.IsBlocking);
             var code = first is null ? OioXmlRefuseCode.NotSpecified : OioXmlRefuseCodes.For(first);
             var text = first is null ? null : $"{first.Code}: {first.TextDa}";
             return _receipts.BuildNegative(original, us.Gln, code, text, now).ToOutboundDocument();

@@ -6,15 +6,24 @@ using MedComMailbox.Web.Features.DigitalPost;
 using MedComMailbox.Web.Features.Health;
 using MedComMailbox.Web.Features.Intake;
 using MedComMailbox.Web.Features.Validation;
+using MedComMailbox.Web.Http;
 using Microsoft.Extensions.Options;
 
+const string process = "MedComMailbox.Web";
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.AddMailboxSettingsFile();
+
+// Outside Development every development stand-in must have its real counterpart configured (docs: Production checklist).
+if (ProductionChecklist.Refuses(process, builder.Environment.EnvironmentName, builder.Configuration, Console.Error))
+{
+    return ProductionChecklist.ExitCode;
+}
 
 builder.Services.AddMailboxWebProcess(builder.Configuration);
 
 var app = builder.Build();
 
+app.UseMailboxEdge();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapMailboxHealth();
@@ -31,7 +40,18 @@ app.MapGet("/", (IOptions<MailboxOptions> options) => Results.Ok(new
     endpoints = new[] { "POST /api/intake", "GET /api/messages/{id}", "POST /api/validate", "POST /api/digitalpost/status", "GET /health/live", "GET /health/ready", "GET /health/external" },
 }));
 
-app.Run();
+try
+{
+    await app.RunAsync();
+}
+catch (Exception e) when (ProductionChecklist.StartFailures(e) is { } failures)
+{
+    // A setting the options validators refuse at start: the same sentences check-config prints, without a stack trace.
+    ProductionChecklist.WriteRefusal(process, failures, Console.Error);
+    return ProductionChecklist.ExitCode;
+}
+
+return 0;
 
 /// <summary>The entry point, visible to WebApplicationFactory in the integration tests.</summary>
 public partial class Program;

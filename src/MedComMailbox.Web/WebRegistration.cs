@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using MedComMailbox.Web.Auth;
+using MedComMailbox.Web.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
@@ -21,6 +22,10 @@ public static class WebRegistration
     /// <summary>The pages of the development sign-ins: not mapped at all when the matching authority is configured.</summary>
     internal const string StaffDevelopmentSignInPage = "/Account/Login";
     internal const string CitizenDevelopmentSignInPage = "/Citizen/Login";
+    internal const string DevelopmentFolder = "/Development";
+
+    /// <summary>The addresses of the development pages (staff and citizen sign-in, the Digital Post stand-in's letters).</summary>
+    private static readonly string[] DevelopmentPaths = ["/log-ind", "/borger/log-ind", "/udvikling"];
 
     private static readonly HashSet<string> AnonymousPages = new(StringComparer.Ordinal) { StaffDevelopmentSignInPage, "/Account/SignedOut", "/Error" };
 
@@ -30,6 +35,19 @@ public static class WebRegistration
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateSettings().ValidateOnStart();
         // Danish letters as letters in the HTML, not as numeric entities.
         services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+
+        services.AddMailboxEdge(configuration);
+        services.AddOptions<Features.DigitalPost.StatusCallbackOptions>().BindConfiguration(Features.DigitalPost.StatusCallbackOptions.Section);
+        services.AddOptions<Microsoft.AspNetCore.Mvc.RazorPages.RazorPagesOptions>().Configure<IHostEnvironment>((options, environment) =>
+        {
+            if (!environment.IsDevelopment())
+            {
+                // The development sign-ins and the Digital Post stand-in's letter viewer do not exist outside Development.
+                options.Conventions.AddPageRouteModelConvention(StaffDevelopmentSignInPage, model => model.Selectors.Clear());
+                options.Conventions.AddPageRouteModelConvention(CitizenDevelopmentSignInPage, model => model.Selectors.Clear());
+                options.Conventions.AddFolderRouteModelConvention(DevelopmentFolder, model => model.Selectors.Clear());
+            }
+        });
 
         services.AddRazorPages(options =>
         {
@@ -67,6 +85,7 @@ public static class WebRegistration
             options.DefaultChallengeScheme = Schemes.Staff;
             options.DefaultForbidScheme = Schemes.Staff;
         });
+        authentication.AddProviderSchemes();
 
         authentication.AddCookie(Schemes.Staff, options =>
         {
@@ -79,6 +98,18 @@ public static class WebRegistration
             options.ExpireTimeSpan = TimeSpan.FromHours(8);
             options.SlidingExpiration = true;
             options.Events.OnRedirectToAccessDenied = Forbidden;
+            options.Events.OnRedirectToLogin = context =>
+            {
+                // An API caller gets 401 (with a problem document from the status-code pages), not the sign-in page.
+                if (IsApi(context.Request))
+                {
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    return Task.CompletedTask;
+                }
+
+                context.Response.Redirect(context.RedirectUri);
+                return Task.CompletedTask;
+            };
             if (auth.Staff.IsOpenIdConnect)
             {
                 options.ForwardChallenge = Schemes.StaffOidc;
@@ -116,6 +147,16 @@ public static class WebRegistration
                 options.ClaimActions.MapJsonKey(staff.MailboxClaim, staff.MailboxClaim);
                 options.ClaimActions.MapUniqueJsonKey(SignedInUsers.NameClaim, SignedInUsers.NameClaim);
                 options.ClaimActions.MapUniqueJsonKey(SignedInUsers.UserNameClaim, SignedInUsers.UserNameClaim);
+                options.Events.OnRedirectToIdentityProvider = context =>
+                {
+                    if (IsApi(context.Request))
+                    {
+                        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                        context.HandleResponse();
+                    }
+
+                    return Task.CompletedTask;
+                };
             });
         }
 
@@ -156,6 +197,12 @@ public static class WebRegistration
                 .RequireRole(StaffRoles.Committee, StaffRoles.Administrator))
             .AddPolicy(Policies.Administrator, p => p.AddAuthenticationSchemes(Schemes.Staff).RequireAuthenticatedUser()
                 .RequireRole(StaffRoles.Administrator))
+            // The certificate handler's challenge answers 403, so the API key scheme comes last: its 401 is the answer.
+            .AddPolicy(Policies.Provider, p => p.AddAuthenticationSchemes(ProviderAuthentication.CertificateScheme, ProviderAuthentication.ApiKeyScheme)
+                .RequireClaim(ProviderAuthentication.ProviderClaim))
+            .AddPolicy(Policies.StaffOrProvider, p => p.AddAuthenticationSchemes(ProviderAuthentication.CertificateScheme, Schemes.Staff, ProviderAuthentication.ApiKeyScheme)
+                .RequireAssertion(c => c.User.HasClaim(x => x.Type == ProviderAuthentication.ProviderClaim)
+                    || c.User.IsInRole(StaffRoles.Operator) || c.User.IsInRole(StaffRoles.Committee) || c.User.IsInRole(StaffRoles.Administrator)))
             .AddPolicy(Policies.Citizen, p => p.AddAuthenticationSchemes(Schemes.Citizen).RequireAuthenticatedUser()
                 .RequireClaim(auth.Citizen.CprClaim));
 
@@ -165,6 +212,23 @@ public static class WebRegistration
     /// <summary>Static files (the style sheet), authentication, authorization and the pages.</summary>
     public static WebApplication MapMailboxWeb(this WebApplication app)
     {
+        if (!app.Environment.IsDevelopment())
+        {
+            // The development sign-ins and the letter viewer answer 404 outside Development, before authentication can
+            // send anyone to a sign-in for them (their routes are also removed by the page conventions above).
+            app.Use((context, next) =>
+            {
+                var path = context.Request.Path;
+                if (DevelopmentPaths.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase)))
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return Task.CompletedTask;
+                }
+
+                return next(context);
+            });
+        }
+
         app.UseStaticFiles();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -191,6 +255,8 @@ public static class WebRegistration
 
         return new ClaimsPrincipal(identity);
     }
+
+    private static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
 
     internal static ClaimsPrincipal CitizenPrincipal(string cpr, string cprClaim, string authenticationType) =>
         new(new ClaimsIdentity([new Claim(cprClaim, cpr)], authenticationType));

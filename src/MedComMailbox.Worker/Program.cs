@@ -10,8 +10,15 @@ using MedComMailbox.Infrastructure.Retention;
 using MedComMailbox.Infrastructure.Telemetry;
 using MedComMailbox.Workflow;
 
+const string process = "MedComMailbox.Worker";
 var builder = Host.CreateApplicationBuilder(args);
 builder.Configuration.AddMailboxSettingsFile();
+
+// The same checklist as the web process and check-config: the worker sends the letters and looks up the CPR register.
+if (ProductionChecklist.Refuses(process, builder.Environment.EnvironmentName, builder.Configuration, Console.Error))
+{
+    return ProductionChecklist.ExitCode;
+}
 
 var transport = builder.Configuration.GetValue<BusTransport?>($"{BusOptions.Section}:{nameof(BusOptions.Transport)}");
 if (transport != BusTransport.RabbitMq)
@@ -31,5 +38,14 @@ builder.Services.AddMailboxTelemetry(builder.Configuration);
 builder.Services.AddMailboxRetention(builder.Configuration);
 builder.Services.AddMailboxAlerts(builder.Configuration);
 
-await builder.Build().RunAsync();
+try
+{
+    await builder.Build().RunAsync();
+}
+catch (Exception e) when (ProductionChecklist.StartFailures(e) is { } failures)
+{
+    ProductionChecklist.WriteRefusal(process, failures, Console.Error);
+    return ProductionChecklist.ExitCode;
+}
+
 return 0;

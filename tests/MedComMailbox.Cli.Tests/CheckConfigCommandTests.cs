@@ -26,10 +26,20 @@ public sealed class CheckConfigCommandTests : IDisposable
         return (exit, output.ToString(), error.ToString());
     }
 
-    /// <summary>A copy of the example with one change made to its JSON.</summary>
+    /// <summary>
+    /// A copy of the example completed as production completes it (the certificates, the provider's API key, the status
+    /// secret and the key folder come from the environment there), with one change made to its JSON.
+    /// </summary>
     private string Broken(Action<JsonObject> change)
     {
         var root = JsonNode.Parse(File.ReadAllText(Example), documentOptions: ReadOptions)!.AsObject();
+        Section(root, "CprLookup")["CertificatePath"] = Certificate("sf1520.p12");
+        Section(root, "CprLookup")["CertificatePassword"] = "test";
+        Section(root, "DigitalPost")["CertificatePath"] = Certificate("sf1601.p12");
+        Section(root, "DigitalPost")["CertificatePassword"] = "test";
+        Section(root, "DigitalPost")["StatusCallback"] = new JsonObject { ["Secret"] = "status-secret" };
+        root["Intake"] = new JsonObject { ["ApiKeys"] = new JsonArray(new JsonObject { ["Provider"] = "vans", ["Key"] = "provider-key" }) };
+        root["DataProtection"] = new JsonObject { ["KeysFolder"] = Path.Combine(_folder, "keys") };
         change(root);
         var path = Path.Combine(_folder, Guid.NewGuid().ToString("N")[..8] + ".settings.json");
         File.WriteAllText(path, root.ToJsonString());
@@ -38,7 +48,7 @@ public sealed class CheckConfigCommandTests : IDisposable
 
     private async Task<string> Fails(Action<JsonObject> change)
     {
-        var (exit, output, _) = await Run("check-config", Broken(change));
+        var (exit, output, _) = await Run("check-config", Broken(change), "--environment", "Production");
         Assert.True(exit == 1, $"exit {exit}: {output}");
         Assert.Contains("INVALID", output);
         return output;
@@ -55,13 +65,75 @@ public sealed class CheckConfigCommandTests : IDisposable
         return node;
     }
 
-    [Fact]
-    public async Task The_documented_example_passes()
+    private string Certificate(string name)
     {
-        var (exit, output, error) = await Run("check-config", Example);
+        var path = Path.Combine(_folder, name);
+        if (!File.Exists(path))
+        {
+            using var key = System.Security.Cryptography.RSA.Create(2048);
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=Eksempelkommune", key,
+                System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+            File.WriteAllBytes(path, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12, "test"));
+        }
+
+        return path;
+    }
+
+    [Fact]
+    public async Task The_documented_example_alone_is_refused_in_production_with_the_checklist_sentences()
+    {
+        var (exit, output, error) = await Run("check-config", Example, "--environment", "Production");
+
+        Assert.True(exit == 1, output + error);
+        string[] expected =
+        [
+            "eksempelkommune.settings.json: INVALID",
+            "  ERROR CprLookup:CertificatePath must name the municipality's PKCS#12 certificate for SF1520.",
+            "  ERROR DigitalPost:CertificatePath must name the municipality's PKCS#12 certificate for SF1601.",
+            "  ERROR POST /api/intake needs authentication: list each VANS provider under Intake:ApiKeys or Intake:ClientCertificates.",
+            "  ERROR POST /api/digitalpost/status needs authentication: set DigitalPost:StatusCallback:Secret (HMAC-SHA256) or DigitalPost:StatusCallback:CertificateThumbprints.",
+            "  ERROR DataProtection:KeysFolder must name a persistent folder, so sign-ins and forms survive a restart.",
+        ];
+        Assert.Equal(expected, output.TrimEnd().Split(Environment.NewLine));
+    }
+
+    [Fact]
+    public async Task The_documented_example_passes_in_development_where_the_stand_ins_may_run()
+    {
+        var (exit, output, error) = await Run("check-config", Example, "--environment", "Development");
 
         Assert.True(exit == 0, output + error);
         Assert.Equal("eksempelkommune.settings.json: VALID", output.Trim());
+    }
+
+    [Fact]
+    public async Task The_example_completed_with_its_secrets_passes_without_warnings_about_process_variables()
+    {
+        // PATH and HOME are in this process's environment, which is applied on top of the file as the service does.
+        Assert.False(string.IsNullOrEmpty(Environment.GetEnvironmentVariable("PATH")));
+        var file = Broken(_ => { });
+
+        var (exit, output, error) = await Run("check-config", file, "--environment", "Production");
+
+        Assert.True(exit == 0, output + error);
+        Assert.Equal($"{Path.GetFileName(file)}: VALID", output.Trim());
+    }
+
+    [Fact]
+    public async Task A_settings_file_with_development_stand_ins_is_refused_in_production()
+    {
+        var output = await Fails(r =>
+        {
+            Section(r, "CprLookup")["Mode"] = "Development";
+            Section(r, "Workflow")["PublicBaseUrl"] = "http://localhost:5080/";
+            r.Remove("Auth");
+        });
+
+        Assert.Contains("ERROR CprLookup:Mode must be Serviceplatformen: the fictitious CPR register is for Development only.", output);
+        Assert.Contains("ERROR Workflow:PublicBaseUrl must be the public https address of the consent page, not localhost.", output);
+        Assert.Contains("ERROR Staff sign-in needs the municipality's identity provider: set Auth:Staff:Authority (https) and Auth:Staff:ClientId.", output);
+        Assert.Contains("ERROR Citizens need a sign-in route to NemLog-in: set Auth:Citizen:Authority (an OpenID Connect broker, https) and Auth:Citizen:ClientId.", output);
     }
 
     [Fact]
@@ -226,7 +298,7 @@ public sealed class CheckConfigCommandTests : IDisposable
     [Fact]
     public async Task An_unknown_section_is_a_warning_not_an_error()
     {
-        var (exit, output, _) = await Run("check-config", Broken(r => r["Mailboxes"] = new JsonObject()));
+        var (exit, output, _) = await Run("check-config", Broken(r => r["Mailboxes"] = new JsonObject()), "--environment", "Production");
 
         Assert.Equal(0, exit);
         Assert.Contains("WARNING Mailboxes is not a section the mailbox reads", output);

@@ -33,6 +33,7 @@ internal static partial class ConfigurationCheck
     private static readonly HashSet<string> KnownSections = new(StringComparer.OrdinalIgnoreCase)
     {
         "Mailbox", "Storage", "Bus", "Vans", "Workflow", "CprLookup", "DigitalPost", "Auth", "Audit", "Health", "Telemetry", "Retention", "Alerts",
+        "Intake", "DataProtection", "ForwardedHeaders", "Benchmark", "Quarantine",
         "Logging", "AllowedHosts", "Urls", "Kestrel", "ConnectionStrings",
     };
 
@@ -40,12 +41,16 @@ internal static partial class ConfigurationCheck
     public static void RegisterAsTheService(IServiceCollection services, IConfiguration configuration) =>
         services.AddMailboxWebProcess(configuration);
 
-    public static ConfigurationVerdict Check(IConfigurationRoot configuration)
+    /// <param name="configuration">Everything the service would read (application files, the settings file, environment).</param>
+    /// <param name="environmentName">Development skips the production checklist, as the service does.</param>
+    /// <param name="fileSections">The settings file's own top-level keys: only they are checked for typing errors, not PATH or HOME.</param>
+    public static ConfigurationVerdict Check(IConfigurationRoot configuration, string environmentName, IEnumerable<string> fileSections)
     {
-        var problems = new List<string>();
-        var warnings = configuration.GetChildren()
-            .Where(s => !KnownSections.Contains(s.Key))
-            .Select(s => $"{s.Key} is not a section the mailbox reads (known: {string.Join(", ", KnownSections.Order(StringComparer.Ordinal))}).")
+        // The checklist first, in its own order: these are the sentences the web process and the worker print when they refuse.
+        var problems = ProductionChecklist.Missing(configuration, environmentName).ToList();
+        var warnings = fileSections
+            .Where(s => !KnownSections.Contains(s))
+            .Select(s => $"{s} is not a section the mailbox reads (known: {string.Join(", ", KnownSections.Order(StringComparer.Ordinal))}).")
             .ToList();
 
         // A value that cannot even be converted (a meeting time "8.30", an unknown enum) stops binding at the first

@@ -33,6 +33,8 @@ public static class BusRegistration
     internal static void Configure(IBusRegistrationConfigurator x, BusOptions options, Action<IBusRegistrationConfigurator>? consumers, bool deployOnly)
     {
         x.SetKebabCaseEndpointNameFormatter();
+        // MassTransit would otherwise report host and bus details to its vendor: nothing leaves the municipality.
+        x.DisableUsageTelemetry();
         consumers?.Invoke(x);
 
         if (options.Transport == BusTransport.RabbitMq && options.RabbitMqUrl is { } url)

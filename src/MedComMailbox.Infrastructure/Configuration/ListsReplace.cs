@@ -20,8 +20,7 @@ public static class ListsReplace
         }
 
         var providers = root.Providers.ToList();
-        var lastAppFile = providers.FindLastIndex(p => p is FileConfigurationProvider f
-            && Path.GetFileName(f.Source.Path ?? "").StartsWith("appsettings", StringComparison.OrdinalIgnoreCase));
+        var lastAppFile = providers.FindLastIndex(p => p is FileConfigurationProvider f && Hosting.MailboxSettingsFile.IsApplicationFile(f.Source));
         if (lastAppFile < 0)
         {
             return null;

@@ -61,6 +61,8 @@ public static class MailboxServices
         services.AddSingleton<IVansTransport, VansTransport>();
 
         services.AddSingleton<OutboxSignal>();
+        services.AddOptions<QuarantineOptions>().BindConfiguration(QuarantineOptions.Section).ValidateSettings().ValidateOnStart();
+        services.AddSingleton<Quarantine>();
         services.AddSingleton<IntakeService>();
         services.AddSingleton<OutboundMessages>();
         services.AddHostedService<OutboxDispatcher>();
@@ -92,36 +94,5 @@ public static class MailboxServices
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
-}
-
-public static class MailboxSettingsFile
-{
-    public const string Variable = "MEDCOMMAILBOX_SETTINGS";
-
-    /// <summary>
-    /// Adds the municipality's own settings file named by <c>MEDCOMMAILBOX_SETTINGS</c> (if set) on top of the
-    /// defaults, so the web process and the workers read one file and no code changes between municipalities.
-    /// Environment variables (Mailbox__Mailboxes__0__Gln …) still override it.
-    /// </summary>
-    public static Microsoft.Extensions.Configuration.IConfigurationManager AddMailboxSettingsFile(this Microsoft.Extensions.Configuration.IConfigurationManager configuration)
-    {
-        if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } path)
-        {
-            var sources = configuration.Sources;
-            var index = sources.ToList().FindIndex(s => s is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource);
-            var file = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path = Path.GetFullPath(path), Optional = false, ReloadOnChange = false };
-            file.ResolveFileProvider();
-            if (index >= 0)
-            {
-                sources.Insert(index, file);
-            }
-            else
-            {
-                sources.Add(file);
-            }
-        }
-
-        return configuration;
     }
 }

@@ -54,6 +54,7 @@ public sealed partial class IntakeService(
     IOptions<MailboxOptions> mailboxOptions,
     TimeProvider time,
     MailboxTelemetry telemetry,
+    Quarantine quarantine,
     ILogger<IntakeService> logger)
 {
     private const int MaxTransientMemory = 10_000;
@@ -62,6 +63,23 @@ public sealed partial class IntakeService(
     public async Task<IntakeResult> ReceiveAsync(ReadOnlyMemory<byte> body, string? contentType, string channel, string? sourceName, CancellationToken cancellationToken)
     {
         var read = reader.Read(body, contentType);
+        if (read.Parsed is null)
+        {
+            // Not even a message: no one to answer, nothing to route. Its head goes to the quarantine, not the message store.
+            try
+            {
+                var kept = await quarantine.KeepAsync(body, cancellationToken);
+                LogQuarantined(logger, kept, body.Length, channel);
+                telemetry.MessageStored(null, read.Summary.Kind, accepted: false);
+                return new IntakeResult(IntakeOutcome.Rejected, null, read.Summary.Kind, null, null, null, read.Issues);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                LogStorageFailed(logger, ex.GetType().FullName, channel);
+                return new IntakeResult(IntakeOutcome.Unavailable, null, read.Summary.Kind, null, null, null, read.Issues);
+            }
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -300,6 +318,15 @@ public sealed partial class IntakeService(
     {
         var s = read.Summary;
         var record = MessageRecord.Create(id, MessageDirection.In, s, body.ToArray(), now);
+        var cap = quarantine.RejectedBodyMaxBytes;
+        if (!valid && record.Raw.Length > cap)
+        {
+            // A rejected message keeps its size and hash but only the head of its body: a hostile sender cannot fill the
+            // disk with 20 MB rejects. A rejection of ours (receiver not yet configured) is answered with a negative
+            // acknowledgement, so the sender sends it again; reprocessing needs the whole body and only sees the head.
+            record.Raw = record.Raw[..cap];
+        }
+
         record.Status = valid ? MessageStatus.Accepted : MessageStatus.Rejected;
         record.Channel = channel;
         record.SourceName = sourceName;
@@ -312,6 +339,9 @@ public sealed partial class IntakeService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} ({Kind}) {Outcome}, answered {AcknowledgementCode}, via {Channel}")]
     private static partial void LogStored(ILogger logger, Guid? messageId, MedComMessageKind kind, IntakeOutcome outcome, string? acknowledgementCode, string channel);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "An unreadable body of {Size} bytes via {Channel} was quarantined as {QuarantineId}")]
+    private static partial void LogQuarantined(ILogger logger, string quarantineId, int size, string channel);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rejected message {MessageId} ({Kind}) processed again: {Outcome}")]
     private static partial void LogReprocessed(ILogger logger, Guid messageId, MedComMessageKind kind, IntakeOutcome outcome);

@@ -25,6 +25,12 @@ public static class FhirCodec
 
     public static FhirParseResult ParseJson(ReadOnlySpan<byte> utf8)
     {
+        // A UTF-8 byte order mark is read past, as the XML reader does (System.Text.Json refuses it).
+        if (utf8.StartsWith("\uFEFF"u8))
+        {
+            utf8 = utf8[3..];
+        }
+
         try
         {
             var reader = new System.Text.Json.Utf8JsonReader(utf8, new System.Text.Json.JsonReaderOptions { MaxDepth = 128, CommentHandling = System.Text.Json.JsonCommentHandling.Disallow });

@@ -158,6 +158,10 @@ public static class Policies
     /// <summary>The committee's pages: committee or administrator.</summary>
     public const string Committee = "Committee";
     public const string Administrator = "Administrator";
+    /// <summary>A VANS provider (API key or client certificate): the intake.</summary>
+    public const string Provider = "Provider";
+    /// <summary>A VANS provider or any staff role: validation and the message status.</summary>
+    public const string StaffOrProvider = "StaffOrProvider";
     /// <summary>A citizen signed in through the citizen scheme (the consent page).</summary>
     public const string Citizen = "Citizen";
 }

@@ -168,19 +168,15 @@ public sealed class CaseEffects(
         var party = @case.Parties.FirstOrDefault(p => p.PartyId == partyId);
         var values = CommonValues(row);
         values["recipientName"] = row.NameOf(partyId);
-        string? link = null;
+        string? link = null; // action_url: no longer written (schema 0005); the link exists only in the sent letter
         long? actionUntil = null;
         if (kind is LetterKind.ConsentRequest or LetterKind.ConsentReminder)
         {
-            var token = NewToken();
+            // The link's token is made when the letter is sent (LetterDispatcher): only its hash is ever stored, so the
+            // queued letter keeps a placeholder and the action's deadline, never a usable link.
             var deadline = @case.ConsentDeadline;
-            await connection.ExecuteAsync(
-                "INSERT INTO consent_tokens (token_hash, case_id, party_id, created_at, expires_at) VALUES (@hash, @caseId, @partyId, @now, @expires)",
-                new { hash = HashToken(token), caseId = row.Id, partyId, now = now.ToUnixTimeMilliseconds(), expires = deadline.ToUnixTimeMilliseconds() },
-                transaction);
-            link = new Uri(options.Value.PublicBaseUrl, $"samtykke/{token}").ToString();
             actionUntil = deadline.ToUnixTimeMilliseconds();
-            values["consentLink"] = link;
+            values["consentLink"] = ConsentLinkPlaceholder;
             values["deadline"] = Format(deadline);
         }
 
@@ -221,6 +217,9 @@ public sealed class CaseEffects(
             values["summary"] = d.Summary;
         }
     }
+
+    /// <summary>Stands for the consent link in a queued letter's body until the letter is sent.</summary>
+    public const string ConsentLinkPlaceholder = "{{consentLink}}";
 
     public static string NewToken() => Base64Url(RandomNumberGenerator.GetBytes(32));
 

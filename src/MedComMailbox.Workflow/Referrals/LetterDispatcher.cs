@@ -113,7 +113,7 @@ public sealed partial class LetterDispatcher(
         using var activity = MailboxTelemetry.StartForMessage("medcom.letter.send", letter.ReferralMessageId, System.Diagnostics.ActivityKind.Client);
         try
         {
-            var memo = ToMemo(letter);
+            var memo = ToMemo(letter, await ConsentLinkAsync(letter, now, cancellationToken));
             var result = await gateway.SendAsync(memo, cancellationToken);
             if (!result.Accepted)
             {
@@ -213,13 +213,38 @@ public sealed partial class LetterDispatcher(
         _ => 0,
     };
 
-    private MemoLetter ToMemo(LetterRow letter)
+    /// <summary>
+    /// A consent letter's link, made now: a fresh token whose hash alone is stored. A letter queued before schema 0005
+    /// still carries its stored link. Null for letters without an action.
+    /// </summary>
+    private async Task<string?> ConsentLinkAsync(LetterRow letter, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (letter.ActionUrl is { } stored)
+        {
+            return stored;
+        }
+
+        if (letter.ActionUntil is not { } until)
+        {
+            return null;
+        }
+
+        var token = CaseEffects.NewToken();
+        await using var connection = await cases.Database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            "INSERT INTO consent_tokens (token_hash, case_id, party_id, created_at, expires_at) VALUES (@hash, @caseId, @partyId, @now, @until)",
+            new { hash = CaseEffects.HashToken(token), caseId = letter.CaseId, partyId = letter.PartyId, now = now.ToUnixTimeMilliseconds(), until });
+        return new Uri(options.Value.PublicBaseUrl, $"samtykke/{token}").ToString();
+    }
+
+    private MemoLetter ToMemo(LetterRow letter, string? link)
     {
         var cvr = configuration["DigitalPost:Cvr"] is { Length: 8 } c ? c : "11111111";
         var sender = configuration["DigitalPost:SenderLabel"] is { Length: > 0 } label ? label : options.Value.Municipality;
-        var actions = letter.ActionUrl is { } url
+        var actions = link is { } url
             ? new[] { new MemoAction("Giv eller afslå samtykke", "SELVBETJENING", new Uri(url), End: letter.ActionUntil is { } until ? DateTimeOffset.FromUnixTimeMilliseconds(until) : null) }
             : [];
+        var body = link is null ? letter.Body : letter.Body.Replace(CaseEffects.ConsentLinkPlaceholder, link, StringComparison.Ordinal);
         return new MemoLetter(
             Guid.Parse(letter.Id),
             letter.Title,
@@ -227,7 +252,7 @@ public sealed partial class LetterDispatcher(
             sender,
             letter.PartyId,
             DateTimeOffset.FromUnixTimeMilliseconds(letter.CreatedAt),
-            [new MemoFile($"{FileName(letter.Title)}.txt", "text/plain", Encoding.UTF8.GetBytes(letter.Body))],
+            [new MemoFile($"{FileName(letter.Title)}.txt", "text/plain", Encoding.UTF8.GetBytes(body))],
             actions,
             AboutCpr: letter.ChildCpr);
     }

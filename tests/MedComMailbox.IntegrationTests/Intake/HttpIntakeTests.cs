@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using MedComMailbox.IntegrationTests.Support;
 using MedComMailbox.MedCom;
 using MedComMailbox.Tests;
@@ -145,6 +146,16 @@ public sealed class HttpIntakeTests : IDisposable
         Assert.Equal((int)status, body.GetProperty("status").GetInt32());
         Assert.Contains(body.GetProperty("issues").EnumerateArray(), i => i.GetProperty("code").GetString() == code);
         var id = body.GetProperty("messageId").GetString();
+        if (id is null)
+        {
+            // Not even a message (no MedCom content could be read): its head is in the quarantine, nothing is answered.
+            Assert.Equal(HttpStatusCode.BadRequest, status);
+            Assert.Single(Directory.GetFiles(Path.Combine(_app.DataDirectory, "quarantine"), "*.bin"));
+            Assert.Equal(0, await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM messages"));
+            Assert.Equal(JsonValueKind.Null, body.GetProperty("acknowledgementId").ValueKind);
+            return;
+        }
+
         Assert.Equal("rejected", await _app.QuerySingleAsync<string>("SELECT status FROM messages WHERE id = @id", new { id }));
         Assert.Contains(code, await _app.QuerySingleAsync<string>("SELECT error_codes FROM messages WHERE id = @id", new { id }), StringComparison.Ordinal);
 
@@ -195,8 +206,9 @@ public sealed class HttpIntakeTests : IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, xxe);
         Assert.Contains(xxeBody.GetProperty("issues").EnumerateArray(), i => i.GetProperty("code").GetString() == MedComErrors.XmlDtdForbidden.Code);
         Assert.DoesNotContain("root:", xxeBody.ToString(), StringComparison.Ordinal);
-        // Unreadable bodies are kept for inspection all the same; no one can be answered.
-        Assert.Equal(2, await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM messages WHERE status = 'rejected'"));
+        // Unreadable bodies are not messages: their heads go to the size-capped quarantine, not the message store; no one can be answered.
+        Assert.Equal(0, await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM messages"));
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(_app.DataDirectory, "quarantine"), "*.bin").Length);
         await Task.Delay(300);
         Assert.Empty(_app.OutboundAnswers());
     }

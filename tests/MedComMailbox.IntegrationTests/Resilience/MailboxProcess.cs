@@ -22,6 +22,21 @@ internal sealed class MailboxProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code once the process has exited (waits up to <paramref name="timeout"/>), or null while it runs.</summary>
+    public async Task<int?> ExitCodeAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     public static MailboxProcess Start(string dll, string workingDirectory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string logFile)
     {
         if (!File.Exists(dll))
@@ -38,8 +53,10 @@ internal sealed class MailboxProcess : IDisposable
         };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(command);
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Development by default: these processes run on the development stand-ins (fictitious register, Digital Post
+        // stand-in), which outside Development the hosts refuse. A caller passes DOTNET_ENVIRONMENT to run another one.
+        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["DOTNET_NOLOGO"] = "1";
         foreach (var (key, value) in environment)
         {

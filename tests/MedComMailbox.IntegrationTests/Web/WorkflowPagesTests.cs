@@ -89,10 +89,16 @@ public sealed class WorkflowPagesTests : IDisposable
             Assert.Equal(HttpStatusCode.Redirect, toSignIn.StatusCode);
             Assert.StartsWith("/borger/log-ind?ReturnUrl=", PageClient.Location(toSignIn), StringComparison.Ordinal);
             await stranger.SignInCitizenAsync(WrongCpr, firstPath);
-            using var wrong = await stranger.PostFormAsync(firstPath, firstPath, new() { ["give"] = "true" });
-            Assert.Equal("/samtykke/kvittering", PageClient.Location(wrong));
-            var (_, wrongResult) = await stranger.GetPageAsync("/samtykke/kvittering");
-            Assert.Contains("Linket er sendt til en anden person", wrongResult, StringComparison.Ordinal);
+
+            // The page shows nothing of the case to anyone but the addressee: the neutral page of an unknown link.
+            var (neutralStatus, neutral) = await stranger.GetPageAsync(firstPath);
+            Assert.Equal(HttpStatusCode.NotFound, neutralStatus);
+            Assert.Contains("Linket kan ikke bruges", neutral, StringComparison.Ordinal);
+            Assert.DoesNotContain("Samtykke til samarbejde om", neutral, StringComparison.Ordinal);
+            Assert.DoesNotContain("Kære", neutral, StringComparison.Ordinal);
+
+            // An answer on it records nothing either (ReferralWorkflowTests: WrongPerson); the page offers no form to post.
+            Assert.DoesNotContain("Jeg giver samtykke", neutral, StringComparison.Ordinal);
         }
 
         // Every addressee signs in ("Log ind som modtageren") and consents.

@@ -54,12 +54,39 @@ public sealed class ReferralWorkflowTests : IDisposable
         return (await Queries.GetAsync(summary.Id, CancellationToken.None))!;
     }
 
+    /// <summary>The token of the link in the sent letter: the database holds only its hash (schema 0005), so it comes from the letter box.</summary>
     private async Task<string> TokenFromLetterAsync(Guid caseId, string partyId, string kind = "ConsentRequest")
     {
-        var url = await _app.QuerySingleAsync<string>(
-            "SELECT action_url FROM letters WHERE case_id = @caseId AND party_id = @partyId AND kind = @kind ORDER BY created_at DESC LIMIT 1",
+        await SweepAsync();
+        var id = await _app.QuerySingleAsync<string>(
+            "SELECT id FROM letters WHERE case_id = @caseId AND party_id = @partyId AND kind = @kind ORDER BY created_at DESC LIMIT 1",
             new { caseId = caseId.ToString(), partyId, kind });
+        var letter = _app.Services.GetRequiredService<IDevelopmentLetterBox>().Find(Guid.Parse(id))
+            ?? throw new InvalidOperationException($"Letter {id} has not been sent.");
+        var url = letter.Actions.Single(a => a.ActionCode == "SELVBETJENING").Url.AbsolutePath;
         return url[(url.LastIndexOf('/') + 1)..];
+    }
+
+    [Fact]
+    public async Task The_consent_token_is_never_stored_only_its_hash_and_the_link_is_made_when_the_letter_is_sent()
+    {
+        var detail = await ReferralOpensACaseAsync();
+        var letters = _app.Services.GetRequiredService<IDevelopmentLetterBox>().List();
+        Assert.Equal(2, letters.Count);
+
+        Assert.Equal(0, await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters WHERE action_url IS NOT NULL"));
+        var bodies = await _app.QueryAsync<string>("SELECT body FROM letters WHERE case_id = @id", new { id = detail.Id.ToString() });
+        Assert.All(bodies, b => Assert.Contains(CaseEffects.ConsentLinkPlaceholder, b, StringComparison.Ordinal));
+        var hashes = await _app.QueryAsync<string>("SELECT token_hash FROM consent_tokens");
+        foreach (var letter in letters)
+        {
+            var url = letter.Actions.Single(a => a.ActionCode == "SELVBETJENING").Url.AbsoluteUri;
+            var token = url[(url.LastIndexOf('/') + 1)..];
+            Assert.Contains(CaseEffects.HashToken(token), hashes);
+            Assert.Contains(url, letter.Text, StringComparison.Ordinal); // the sent letter carries the link in its text too
+            Assert.All(bodies, b => Assert.DoesNotContain(token, b, StringComparison.Ordinal));
+            Assert.DoesNotContain(token, hashes);
+        }
     }
 
     private async Task SweepAsync()

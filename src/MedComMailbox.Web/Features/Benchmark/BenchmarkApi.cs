@@ -17,7 +17,7 @@ public sealed class BenchmarkOptions
 /// <c>POST /api/benchmark/noop</c>: the benchmark's baseline on the same host. It does what the intake does at the HTTP edge
 /// (reads the body under the same limit, answers 202 with a small JSON) and nothing else: no parse, no validation, no
 /// storage. The intake's rate as a fraction of this one is the figure that survives a noisy machine.
-/// Mapped only when <c>Benchmark:Enabled=true</c>, so a production host does not expose an endpoint that accepts anything.
+/// Mapped only when <c>Benchmark:Enabled=true</c> in Development, so a production host does not expose an endpoint that accepts anything.
 /// </summary>
 public static class BenchmarkApi
 {
@@ -26,7 +26,7 @@ public static class BenchmarkApi
     public static IEndpointRouteBuilder MapBenchmarkApi(this IEndpointRouteBuilder app)
     {
         var options = app.ServiceProvider.GetRequiredService<IConfiguration>().GetSection(BenchmarkOptions.Section).Get<BenchmarkOptions>() ?? new BenchmarkOptions();
-        if (options.Enabled)
+        if (options.Enabled && app.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment())
         {
             app.MapPost(NoOpPath, NoOp).DisableAntiforgery();
         }

@@ -3,6 +3,7 @@ using System.Xml;
 using MedComMailbox.Infrastructure.Citizens;
 using MedComMailbox.Infrastructure.DigitalPost;
 using MedComMailbox.Web.Http;
+using Microsoft.Extensions.Options;
 
 namespace MedComMailbox.Web.Features.DigitalPost;
 
@@ -22,12 +23,21 @@ public static class PostStatusApi
         return app;
     }
 
-    private static async Task<IResult> Receive(HttpRequest request, HttpContext http, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<IResult> Receive(HttpRequest request, HttpContext http, ILoggerFactory loggers, IHostEnvironment environment, IOptions<StatusCallbackOptions> callback, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(PostStatusApi).FullName!);
         if (await RequestBody.ReadLimitedAsync(request, MaxBodyBytes, cancellationToken) is not { } body)
         {
             return RequestBody.TooLarge(MaxBodyBytes);
+        }
+
+        // Outside Development (and wherever a secret or certificate is configured) only the Beskedfordeler may report a
+        // status: a forged "Fejlet" would flag a case, a forged "Leveret" would hide a lost letter.
+        if ((!environment.IsDevelopment() || callback.Value.IsConfigured) && !callback.Value.Authenticates(http, body))
+        {
+            logger.LogWarning("Digital Post status callback refused: no valid signature or client certificate");
+            return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Not authenticated",
+                detail: $"Sign the body with HMAC-SHA256 in the {StatusCallbackOptions.SignatureHeader} header (sha256=<hex>) or present the configured client certificate.");
         }
 
         IReadOnlyList<PostStatus> statuses;

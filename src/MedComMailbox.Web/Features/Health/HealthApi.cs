@@ -8,7 +8,8 @@ namespace MedComMailbox.Web.Features.Health;
 /// <summary>
 /// <c>/health/live</c> (the process answers: no checks), <c>/health/ready</c> (database, bus, VANS folders: 503 when one
 /// fails) and <c>/health/external</c> (CPR and Digital Post at Serviceplatformen: reported, never gating readiness).
-/// Anonymous by design, for orchestrators and monitoring; the JSON names checks and statuses only, never personal data.
+/// Anonymous by design, for orchestrators and monitoring: outside Development anonymous callers get the statuses only;
+/// a signed-in staff member (and anyone in Development) also gets descriptions and data. Never personal data.
 /// </summary>
 public static class HealthApi
 {
@@ -46,6 +47,17 @@ public static class HealthApi
     internal static Task WriteAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json; charset=utf-8";
+        if (context.User.Identity?.IsAuthenticated != true && !context.RequestServices.GetRequiredService<IHostEnvironment>().IsDevelopment())
+        {
+            // Anonymous callers outside Development (orchestrators, the internet): statuses only. Descriptions and data
+            // can name machines, hosts and endpoints; a signed-in staff member sees them.
+            return context.Response.WriteAsync(JsonSerializer.Serialize(new
+            {
+                status = report.Status.ToString(),
+                checks = report.Entries.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => new { name = e.Key, status = e.Value.Status.ToString() }),
+            }, Json));
+        }
+
         var body = new
         {
             status = report.Status.ToString(),

@@ -2,6 +2,7 @@ using MedComMailbox.Infrastructure.Configuration;
 using MedComMailbox.Infrastructure.Intake;
 using MedComMailbox.Infrastructure.Storage;
 using MedComMailbox.MedCom;
+using MedComMailbox.Web.Auth;
 using MedComMailbox.Web.Http;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -23,8 +24,21 @@ public static class IntakeApi
 
     public static IEndpointRouteBuilder MapIntakeApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/intake", Receive).DisableAntiforgery();
-        app.MapGet("/api/messages/{id:guid}", Show);
+        var intake = app.MapPost("/api/intake", Receive).DisableAntiforgery();
+        var show = app.MapGet("/api/messages/{id:guid}", Show);
+        var environment = app.ServiceProvider.GetRequiredService<IHostEnvironment>();
+        var providers = app.ServiceProvider.GetRequiredService<IOptions<IntakeAuthOptions>>().Value;
+        if (!environment.IsDevelopment() || providers.IsConfigured)
+        {
+            // Anonymous: 401 with a problem document, before the body is read, so nothing is stored.
+            intake.RequireAuthorization(Policies.Provider);
+        }
+
+        if (!environment.IsDevelopment())
+        {
+            show.RequireAuthorization(Policies.StaffOrProvider);
+        }
+
         return app;
     }
 
@@ -59,7 +73,8 @@ public static class IntakeApi
             ["medcomMessageId"] = result.MedComMessageId,
             ["acknowledgementId"] = result.AcknowledgementId,
             ["acknowledgementCode"] = result.AcknowledgementCode,
-            ["issues"] = result.Issues.Select(i => new { code = i.Code, severity = i.Severity.ToString(), textDa = i.TextDa, textEn = i.TextEn, location = i.Location }).ToList(),
+            ["issues"] = IssueLimits.Limit(result.Issues).Select(i => new { code = i.Code, severity = i.Severity.ToString(), textDa = i.TextDa, textEn = i.TextEn, location = i.Location }).ToList(),
+            ["issueCount"] = result.Issues.Count,
         };
 
         switch (result.Outcome)
@@ -77,7 +92,7 @@ public static class IntakeApi
                     extensions: answer);
             default:
                 var identified = result.AcknowledgementId is not null || result.MedComMessageId is not null;
-                var first = result.Issues.FirstOrDefault(i => i.IsBlocking);
+                var first = IssueLimits.Limit(result.Issues).FirstOrDefault(i => i.IsBlocking);
                 return Results.Problem(
                     statusCode: identified ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status400BadRequest,
                     title: identified ? "Message rejected" : "Message unreadable",

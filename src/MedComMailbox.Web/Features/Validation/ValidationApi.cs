@@ -1,5 +1,6 @@
 using MedComMailbox.MedCom;
 using MedComMailbox.Infrastructure.Configuration;
+using MedComMailbox.Web.Auth;
 using MedComMailbox.Web.Http;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +15,12 @@ public static class ValidationApi
 {
     public static IEndpointRouteBuilder MapValidationApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/validate", Validate).DisableAntiforgery();
+        var validate = app.MapPost("/api/validate", Validate).DisableAntiforgery();
+        if (!app.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment())
+        {
+            validate.RequireAuthorization(Policies.StaffOrProvider);
+        }
+
         return app;
     }
 
@@ -33,7 +39,8 @@ public static class ValidationApi
             kind = result.Summary.Kind.ToString(),
             syntax = result.Summary.Syntax.ToString(),
             messageId = result.Summary.MessageId,
-            issues = result.Issues.Select(i => new { code = i.Code, severity = i.Severity.ToString(), textDa = i.TextDa, textEn = i.TextEn, location = i.Location }),
+            issues = IssueLimits.Limit(result.Issues).Select(i => new { code = i.Code, severity = i.Severity.ToString(), textDa = i.TextDa, textEn = i.TextEn, location = i.Location }),
+            issueCount = result.Issues.Count,
         };
 
         // 422 for a message the receiver would reject, so `medcom send` exits 1 on it as it will on the intake.

@@ -32,7 +32,10 @@ public sealed class IndexModel(ReferralWorkflow workflow, IOptions<WorkflowOptio
 
     public async Task<IActionResult> OnGetAsync(string token, CancellationToken cancellationToken)
     {
-        Invitation = await workflow.FindInvitationAsync(token, cancellationToken);
+        // The child's name, the recipient and the GP only for the letter's addressee: anyone else signed in (a partner
+        // reading over a shoulder, a forwarded link) gets the same neutral page as for an unknown link.
+        var invitation = await workflow.FindInvitationAsync(token, cancellationToken);
+        Invitation = invitation is not null && IsAddressee(User.CitizenCpr(authOptions.Value), invitation.PartyId) ? invitation : null;
         if (Invitation is null)
         {
             Response.StatusCode = StatusCodes.Status404NotFound;
@@ -40,6 +43,10 @@ public sealed class IndexModel(ReferralWorkflow workflow, IOptions<WorkflowOptio
 
         return Page();
     }
+
+    /// <summary>The signed-in CPR number equals the party's (digits only, as the party ids are stored).</summary>
+    internal static bool IsAddressee(string? signedInCpr, string partyId) =>
+        signedInCpr is not null && string.Equals(new string(signedInCpr.Where(char.IsAsciiDigit).ToArray()), partyId, StringComparison.Ordinal);
 
     public async Task<IActionResult> OnPostAsync(string token, bool give, CancellationToken cancellationToken)
     {
