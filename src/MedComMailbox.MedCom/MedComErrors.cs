@@ -49,6 +49,9 @@ public static class MedComErrors
     public static readonly MedComRule ProvenanceMissing = new("provenance-missing", E, AckCodes.DatatypeWrong, "Bundlet skal indeholde mindst én Provenance", "The bundle must contain at least one Provenance");
     public static readonly MedComRule ReferenceUnresolved = new("reference-unresolved", E, AckCodes.DatatypeWrong, "En reference peger på en ressource, som ikke findes i bundlet", "A reference points to a resource that is not in the bundle");
     public static readonly MedComRule IdInvalid = new("id-invalid", E, AckCodes.DatatypeWrong, "Bundle.id skal være udfyldt og MessageHeader.id være et UUID", "Bundle.id must be present and MessageHeader.id must be a UUID");
+    public static readonly MedComRule ProfileInvalid = new("profile-invalid", E, AckCodes.DatatypeWrong, "Beskeden overholder ikke MedComs profil", "The message does not conform to MedCom's profile");
+    public static readonly MedComRule ProfileCodeUnknown = new("profile-code-unknown", E, AckCodes.ValueSetUnknown, "En kode findes ikke i MedComs værdisæt", "A code is not in MedCom's value set");
+    public static readonly MedComRule ProfileWarning = new("profile-warning", W, AckCodes.DatatypeWrong, "Afvigelse fra MedComs profil (afviser ikke beskeden)", "Deviation from MedCom's profile (does not reject the message)");
     public static readonly MedComRule ProfileMissing = new("profile-missing", E, AckCodes.DatatypeWrong, "meta.profile mangler eller er forkert", "meta.profile is missing or wrong", "medcom-careCommunication-1/-3");
 
     // Type and definition (point 5)
