@@ -61,7 +61,26 @@ public sealed class MedComPackageSource : IResourceResolver, IAsyncResourceResol
     /// <summary>Every conformance resource of the set of one type (each once).</summary>
     public IEnumerable<T> All<T>() where T : Resource => _byCanonical.Values.OfType<T>().Distinct();
 
-    public Resource? ResolveByCanonicalUri(string uri) => _byCanonical.GetValueOrDefault(uri);
+    /// <summary>
+    /// By canonical; a <c>|version</c> we do not carry falls back to the version we do when major and minor agree
+    /// (MedCom's receive test messages name <c>|5.0.1</c>, we carry 5.0.2: patch releases do not change the rules).
+    /// </summary>
+    public Resource? ResolveByCanonicalUri(string uri)
+    {
+        if (_byCanonical.TryGetValue(uri, out var exact))
+        {
+            return exact;
+        }
+
+        var bar = uri.IndexOf('|', StringComparison.Ordinal);
+        if (bar < 0 || !_byCanonical.TryGetValue(uri[..bar], out var carried) || carried is not IVersionableConformanceResource { Version: { } version })
+        {
+            return null;
+        }
+
+        static string MajorMinor(string v) => string.Join('.', v.Split('.').Take(2));
+        return MajorMinor(version) == MajorMinor(uri[(bar + 1)..]) ? carried : null;
+    }
 
     public Resource? ResolveByUri(string uri) => ResolveByCanonicalUri(uri);
 
