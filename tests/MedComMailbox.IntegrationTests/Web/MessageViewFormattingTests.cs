@@ -21,6 +21,13 @@ public sealed class MessageViewFormattingTests
     [InlineData(null, false)]
     public void Only_web_urls_become_links(string? url, bool linkable) => Assert.Equal(linkable, DetailModel.IsLinkable(url));
 
+    [Theory]
+    [InlineData("2026-07-01T12:00:00+00:00", "01-07-2026 kl. 14:00")]
+    [InlineData("2026-07-01T14:00:00+02:00", "01-07-2026 kl. 14:00")]
+    [InlineData("2026-01-15T08:30:00-05:00", "15-01-2026 kl. 14:30")]
+    public void Times_from_any_zone_are_shown_in_danish_time(string at, string expected) =>
+        Assert.Equal(expected, MedComMailbox.Web.Pages.Display.Time(DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture)));
+
     [Fact]
     public void Categories_and_roles_are_shown_in_danish()
     {

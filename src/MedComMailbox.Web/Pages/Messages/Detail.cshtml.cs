@@ -4,7 +4,6 @@ using MedComMailbox.MedCom.Fhir;
 using MedComMailbox.MedCom.Terminology;
 using MedComMailbox.Web.Auth;
 using MedComMailbox.Web.Pages.Inbox;
-using MedComMailbox.Web.Pages.Shared;
 using MedComMailbox.Workflow.Inbox;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
