@@ -67,6 +67,16 @@ public sealed class ProfileValidationTests
         Assert.Empty(MedComProfileValidator.Shared.Validate(message.Bundle, message.Kind));
     }
 
+    [Theory]
+    [InlineData("acknowledgement", "ack-ok-from-gp.json")]
+    [InlineData("acknowledgement", "ack-fatal-error.json")]
+    public void Acknowledgements_validate_against_the_acknowledgement_profile_without_findings(string folder, string file)
+    {
+        var message = (MedComFhirMessage)Read(folder, file).Parsed!;
+
+        Assert.Empty(MedComProfileValidator.Shared.Validate(message.Bundle, message.Kind));
+    }
+
     [Fact]
     public void Switching_profiles_off_leaves_only_our_rules()
     {
