@@ -38,7 +38,7 @@ public sealed class CertificationScreenshotTests(BrowserHost host) : IClassFixtu
         await Shot(page, "non-uuid-ids");
 
         // Attachment: title, author, creation date and a readable size; the category in Danish.
-        var attachmentId = (await host.QueryAsync<string>("SELECT message_id FROM messages WHERE direction = 'in' AND size_bytes > 0 AND raw LIKE '%Udtalelse fra skolen%'")).First();
+        var attachmentId = (await host.QueryAsync<string>("SELECT message_id FROM messages WHERE direction = 'in' AND size_bytes > 0 AND raw LIKE '%Udtalelse fra skolen%'"))[0];
         await Open(page, attachmentId);
         var attachment = page.Locator("p.attachment", new() { HasText = "Udtalelse fra skolen" });
         await Assertions.Expect(attachment).ToContainTextAsync("611 B");
@@ -46,7 +46,7 @@ public sealed class CertificationScreenshotTests(BrowserHost host) : IClassFixtu
         await Shot(page, "attachment");
 
         // The parallel-reply addressing: the endpoint names another SOR id, the GLN is ours: loaded, with a visible warning.
-        var differsId = (await host.QueryAsync<string>("SELECT message_id FROM messages WHERE direction = 'in' AND raw LIKE '%1234571000016003%' AND mailbox_gln = '5790000991006'")).First();
+        var differsId = (await host.QueryAsync<string>("SELECT message_id FROM messages WHERE direction = 'in' AND raw LIKE '%1234571000016003%' AND mailbox_gln = '5790000991006'"))[0];
         await Open(page, differsId);
         await Assertions.Expect(page.Locator(".notice.warn")).ToContainTextAsync("andet SOR-id");
         await Shot(page, "endpoint-differs-warning");
