@@ -27,9 +27,9 @@ internal static class Baselines
         new("5790000991013", "1234571000016003", "Sundhedsplejen, Eksempel Kommune"),
     ];
 
-    public static IReadOnlyList<ParseFigure> Parse(IReadOnlyList<LoadMessage> corpus, TimeSpan each)
+    public static IReadOnlyList<ParseFigure> Parse(IReadOnlyList<LoadMessage> corpus, TimeSpan each, bool validateProfiles = true)
     {
-        var reader = new InboundReader(Ours);
+        var reader = new InboundReader(Ours, validateProfiles: validateProfiles);
         // The same strict deserializer settings as FhirCodec: the difference is what we do beyond the SDK's parse.
         var firely = new FhirJsonDeserializer(new DeserializerSettings().UsingMode(DeserializationMode.Strict));
         var xmlSettings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };

@@ -6,6 +6,8 @@ const string Usage = """
       run      [--n 2000] [--c 32] [--configs embedded,rabbitmq,worker1,worker2] [--pdf 0.1] [--oioxml 0.1] [--warmup 200] [--rate R] [--seed N] [--out bench/results]
                benchmark the built mailbox (separate processes) against the same-run baselines; table + JSON/CSV/PNG
                (--configs also takes intake-only; --rate paces the intake at R msg/s to measure latency without a backlog)
+      parse    [--n 200] [--seconds 5] [--seed N]
+               in-process only: Firely's raw parse against ours, with MedCom profile validation off (our rules) and on
       faults   kill [--kills 100] [--n 1000] [--transport rabbitmq|inmemory]   kill -9 the web process under load, check exactly once
       faults   broker [--outage 60] [--n 600]                                  stop RabbitMQ under load
       faults   post [--outage 600] [--errors 120] [--failed 10] [--n 40]       Digital Post fake down, then 500s, then Fejlet statuses
@@ -30,6 +32,7 @@ try
     {
         "run" => await BenchRun.RunAsync(options),
         "faults" => await FaultRuns.RunAsync(options),
+        "parse" => ParseRun.Run(options),
         _ => Fail("Unknown command " + options.Words[0]),
     };
 }

@@ -1,5 +1,6 @@
 using MedComMailbox.MedCom.Envelopes;
 using MedComMailbox.MedCom.Fhir;
+using MedComMailbox.MedCom.Fhir.Profiles;
 
 namespace MedComMailbox.MedCom;
 
@@ -7,8 +8,11 @@ namespace MedComMailbox.MedCom;
 /// Reads whatever the VANS provider or a test tool delivers: a VANS envelope, a bare FHIR message (JSON or
 /// XML) or a legacy OIOXML letter. Never throws on bad input: every problem is a <see cref="MedComIssue"/>,
 /// and whatever could be read is in the summary so a negative acknowledgement can be addressed.
+/// A FHIR message that passes our receiver rules is then validated against MedCom's published profiles
+/// (<see cref="MedComProfileValidator"/>, unless <paramref name="validateProfiles"/> is false): our rules come first
+/// because they give the precise MedCom error code; the profiles catch what our rules do not state.
 /// </summary>
-public sealed partial class InboundReader(IReadOnlyCollection<MailboxIdentity>? mailboxes = null, IEnvelopeCodec? envelope = null) : IInboundMessageReader
+public sealed partial class InboundReader(IReadOnlyCollection<MailboxIdentity>? mailboxes = null, IEnvelopeCodec? envelope = null, bool validateProfiles = true) : IInboundMessageReader
 {
     private readonly MedComValidationContext _context = new(mailboxes?.Select(m => m.Gln).ToHashSet(StringComparer.Ordinal));
     private readonly IEnvelopeCodec _envelope = envelope ?? new VansEnvelopeCodec();
@@ -91,6 +95,11 @@ public sealed partial class InboundReader(IReadOnlyCollection<MailboxIdentity>? 
 
         var message = MedComFhirReader.Read(bundle);
         var issues = parsed.Issues.Concat(MedComFhirValidator.Validate(message, _context)).ToList();
+        if (validateProfiles && !issues.Any(i => i.IsBlocking))
+        {
+            issues.AddRange(MedComProfileValidator.Shared.Validate(bundle, message.Kind));
+        }
+
         return new InboundReadResult(Summarise(message, syntax), issues, body, message);
     }
 

@@ -48,7 +48,10 @@ public static class MedComErrors
     public static readonly MedComRule HeaderNotFirst = new("messageheader-not-first", E, AckCodes.DatatypeWrong, "Første entry i bundlet skal være en MessageHeader", "The first bundle entry must be a MessageHeader");
     public static readonly MedComRule ProvenanceMissing = new("provenance-missing", E, AckCodes.DatatypeWrong, "Bundlet skal indeholde mindst én Provenance", "The bundle must contain at least one Provenance");
     public static readonly MedComRule ReferenceUnresolved = new("reference-unresolved", E, AckCodes.DatatypeWrong, "En reference peger på en ressource, som ikke findes i bundlet", "A reference points to a resource that is not in the bundle");
-    public static readonly MedComRule IdInvalid = new("id-invalid", E, AckCodes.DatatypeWrong, "Bundle.id skal være udfyldt og MessageHeader.id være et UUID", "Bundle.id must be present and MessageHeader.id must be a UUID");
+    public static readonly MedComRule IdInvalid = new("id-invalid", E, AckCodes.DatatypeWrong, "Bundle.id og MessageHeader.id skal være gyldige FHIR-id'er (A-Z, a-z, 0-9, '-' og '.', højst 64 tegn)", "Bundle.id and MessageHeader.id must be valid FHIR ids (A-Z, a-z, 0-9, '-' and '.', at most 64 characters)");
+    public static readonly MedComRule ProfileInvalid = new("profile-invalid", E, AckCodes.DatatypeWrong, "Beskeden overholder ikke MedComs profil", "The message does not conform to MedCom's profile");
+    public static readonly MedComRule ProfileCodeUnknown = new("profile-code-unknown", E, AckCodes.ValueSetUnknown, "En kode findes ikke i MedComs værdisæt", "A code is not in MedCom's value set");
+    public static readonly MedComRule ProfileWarning = new("profile-warning", W, AckCodes.DatatypeWrong, "Afvigelse fra MedComs profil (afviser ikke beskeden)", "Deviation from MedCom's profile (does not reject the message)");
     public static readonly MedComRule ProfileMissing = new("profile-missing", E, AckCodes.DatatypeWrong, "meta.profile mangler eller er forkert", "meta.profile is missing or wrong", "medcom-careCommunication-1/-3");
 
     // Type and definition (point 5)
@@ -58,7 +61,7 @@ public static class MedComErrors
     // Addressing (point 4)
     public static readonly MedComRule ReceiverMissing = new("receiver-missing", E, AckCodes.ReceiverMissing, "Modtageren (primær destination med GLN og SOR-id) mangler", "The receiver (primary destination with GLN and SOR id) is missing");
     public static readonly MedComRule ReceiverUnknown = new("receiver-unknown", F, AckCodes.ReceiverUnknown, "Modtagerens lokationsnummer er ikke en af denne postkasses", "The receiver's location number is not one of this mailbox's");
-    public static readonly MedComRule ReceiverEndpointMismatch = new("receiver-endpoint-mismatch", E, AckCodes.ReceiverUnknown, "Destinationens endpoint svarer ikke til modtagerens SOR-id", "The destination endpoint does not match the receiver's SOR id");
+    public static readonly MedComRule ReceiverEndpointDiffers = new("receiver-endpoint-differs", W, AckCodes.ReceiverUnknown, "Destinationens endpoint nævner et andet SOR-id end modtagerorganisationen; beskeden er modtaget, fordi lokationsnummeret er vores", "The destination endpoint names another SOR id than the receiver Organization; the message was accepted because the location number is ours");
     public static readonly MedComRule SenderMissing = new("sender-missing", E, AckCodes.DatatypeWrong, "Afsenderen (organisation med GLN og SOR-id) mangler", "The sender (organisation with GLN and SOR id) is missing");
     public static readonly MedComRule GlnInvalid = new("gln-invalid", E, AckCodes.DatatypeWrong, "Lokationsnummeret (GLN) er ugyldigt (13 cifre med kontrolciffer)", "The location number (GLN) is invalid (13 digits with a check digit)");
     public static readonly MedComRule CcNotAllowed = new("cc-not-allowed", E, AckCodes.DatatypeWrong, "Kopimodtagere (cc) er ikke tilladt", "Copy receivers (cc) are not allowed");

@@ -21,6 +21,12 @@ public sealed class MailboxOptions : IValidatableObject
     [Range(1024, 512L * 1024 * 1024, ErrorMessage = "Mailbox:MaxMessageBytes must be between 1024 and 536870912 bytes.")]
     public long MaxMessageBytes { get; init; } = 20L * 1024 * 1024;
 
+    /// <summary>
+    /// Validate FHIR messages against MedCom's published profiles (Firely's validator, docs/adr/0012) after our own
+    /// receiver rules. Default true; false leaves only our rules (for a diagnosis, never in production).
+    /// </summary>
+    public bool ValidateProfiles { get; init; } = true;
+
     /// <summary>A path from configuration: absolute as given, relative to the working directory otherwise.</summary>
     public string ResolvePath(string path) => Path.GetFullPath(path);
 

@@ -48,7 +48,12 @@ public static class MailboxServices
         services.AddSingleton<MessageStore>();
         services.AddSingleton<Audit.AuditLog>();
 
-        services.AddSingleton<IInboundMessageReader>(sp => new InboundReader(sp.GetRequiredService<IOptions<MailboxOptions>>().Value.Identities));
+        services.AddSingleton<IInboundMessageReader>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<MailboxOptions>>().Value;
+            return new InboundReader(options.Identities, validateProfiles: options.ValidateProfiles);
+        });
+        services.AddHostedService<ProfileValidatorWarmUp>();
         services.AddSingleton<IAcknowledgementFactory>(_ => new AcknowledgementFactory());
         services.AddSingleton<IEnvelopeCodec, VansEnvelopeCodec>();
 

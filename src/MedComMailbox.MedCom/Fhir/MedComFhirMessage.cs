@@ -20,7 +20,8 @@ public sealed record MedComAuthor(string? PractitionerRoleId, string? RoleCode, 
 /// <summary>An attachment segment. <see cref="Data"/> is base64 as on the wire (null when referred to by identifier only).</summary>
 public sealed record MedComAttachment(string? ContentType, string? Title, DateTimeOffset? Creation, string? Url, string? Data)
 {
-    public int? Size => Data is null ? null : (int)(Data.Length * 3L / 4);
+    /// <summary>The decoded size in bytes (base64 padding subtracted), null when the bytes are not in the message.</summary>
+    public int? Size => Data is null ? null : (int)((Data.Length * 3L / 4) - (Data.EndsWith("==", StringComparison.Ordinal) ? 2 : Data.EndsWith('=') ? 1 : 0));
 }
 
 /// <summary>One payload segment of a CareCommunication: text or attachment, with its own identifier, time, author and phone.</summary>

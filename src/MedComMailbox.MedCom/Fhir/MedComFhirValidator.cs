@@ -84,13 +84,14 @@ public static partial class MedComFhirValidator
             issues.Add(MedComErrors.ProvenanceMissing.At("Bundle.entry"));
         }
 
-        // MedCom's own examples use non-UUID Bundle ids ("S-A-new-…"); the MessageHeader id is the duplicate key and must be a UUID.
-        if (string.IsNullOrWhiteSpace(bundle.Id))
+        // MedCom's test protocol sends non-UUID ids ("msg.01-a"), so only FHIR's own id rule applies; the MessageHeader
+        // id is the duplicate key and must be present.
+        if (!MedComIdentifiers.IsFhirId(bundle.Id))
         {
             issues.Add(MedComErrors.IdInvalid.At("Bundle.id"));
         }
 
-        if (bundle.Entry.FirstOrDefault()?.Resource is MessageHeader h && !MedComIdentifiers.IsUuid(h.Id))
+        if (bundle.Entry.FirstOrDefault()?.Resource is MessageHeader h && !MedComIdentifiers.IsFhirId(h.Id))
         {
             issues.Add(MedComErrors.IdInvalid.At("MessageHeader.id"));
         }
@@ -132,9 +133,11 @@ public static partial class MedComFhirValidator
                 issues.Add(MedComErrors.ReceiverUnknown.At("MessageHeader.destination.receiver", receiver.Gln));
             }
 
+            // The receiver Organization's GLN decides whose message it is. MedCom's own test messages (the parallel-reply
+            // step) name another SOR id in the endpoint than in the Organization: a warning shown on the message.
             if (message.ReceiverEndpoint != MedComIdentifiers.SorEndpoint(receiver.SorId))
             {
-                issues.Add(MedComErrors.ReceiverEndpointMismatch.At("MessageHeader.destination.endpoint"));
+                issues.Add(MedComErrors.ReceiverEndpointDiffers.At("MessageHeader.destination.endpoint", message.ReceiverEndpoint));
             }
         }
 

@@ -67,6 +67,9 @@ public static partial class MedComIdentifiers
     /// <summary>A resource id that is a UUID (MedCom examples use lowercase UUIDs as ids).</summary>
     public static bool IsUuid(string? value) => value is not null && UuidPattern().IsMatch(value);
 
+    /// <summary>FHIR's own id rule (<c>[A-Za-z0-9\-\.]{1,64}</c>): what MedCom's profiles demand of a resource id; UUIDs are only what MedCom's examples use.</summary>
+    public static bool IsFhirId(string? value) => value is not null && FhirIdPattern().IsMatch(value);
+
     public static string SorEndpoint(string sorId) => SorEndpointPrefix + sorId;
 
     [GeneratedRegex("^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
@@ -74,6 +77,9 @@ public static partial class MedComIdentifiers
 
     [GeneratedRegex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
     private static partial Regex UuidPattern();
+
+    [GeneratedRegex(@"^[A-Za-z0-9\-\.]{1,64}$")]
+    private static partial Regex FhirIdPattern();
 
     [GeneratedRegex("^[0-9]{6}[0-9A-Za-z]{4}$")]
     private static partial Regex ReplacementCprPattern();

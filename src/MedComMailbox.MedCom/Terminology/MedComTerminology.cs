@@ -31,12 +31,14 @@ public static class MedComTerminology
 public sealed class CodeSet
 {
     private readonly FrozenDictionary<string, string?> _displays;
+    private readonly FrozenDictionary<string, string> _danish;
 
-    private CodeSet(string system, string? version, IEnumerable<KeyValuePair<string, string?>> codes)
+    private CodeSet(string system, string? version, IEnumerable<KeyValuePair<string, string?>> codes, IEnumerable<KeyValuePair<string, string>>? danish = null)
     {
         System = system;
         Version = version;
         _displays = codes.ToFrozenDictionary(StringComparer.Ordinal);
+        _danish = (danish ?? []).ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     public string System { get; }
@@ -47,13 +49,17 @@ public sealed class CodeSet
 
     public string? Display(string code) => _displays.GetValueOrDefault(code);
 
+    /// <summary>What staff read: the code system's Danish designation, else its display (MedCom writes some in Danish), else null.</summary>
+    public string? DanishName(string code) => _danish.GetValueOrDefault(code) ?? Display(code);
+
     internal static CodeSet FromCodeSystem(string resourceName)
     {
         using var doc = Load(resourceName);
         var root = doc.RootElement;
         var codes = new List<KeyValuePair<string, string?>>();
-        Collect(root.GetProperty("concept"), codes);
-        return new CodeSet(root.GetProperty("url").GetString()!, root.TryGetProperty("version", out var v) ? v.GetString() : null, codes);
+        var danish = new List<KeyValuePair<string, string>>();
+        Collect(root.GetProperty("concept"), codes, danish);
+        return new CodeSet(root.GetProperty("url").GetString()!, root.TryGetProperty("version", out var v) ? v.GetString() : null, codes, danish);
     }
 
     internal static CodeSet FromValueSet(string resourceName)
@@ -66,14 +72,27 @@ public sealed class CodeSet
         return new CodeSet(include.GetProperty("system").GetString()!, null, codes);
     }
 
-    private static void Collect(JsonElement concepts, List<KeyValuePair<string, string?>> into)
+    private static void Collect(JsonElement concepts, List<KeyValuePair<string, string?>> into, List<KeyValuePair<string, string>> danish)
     {
         foreach (var concept in concepts.EnumerateArray())
         {
-            into.Add(new(concept.GetProperty("code").GetString()!, concept.TryGetProperty("display", out var d) ? d.GetString() : null));
+            var code = concept.GetProperty("code").GetString()!;
+            into.Add(new(code, concept.TryGetProperty("display", out var d) ? d.GetString() : null));
+            if (concept.TryGetProperty("designation", out var designations))
+            {
+                foreach (var designation in designations.EnumerateArray())
+                {
+                    if (designation.TryGetProperty("language", out var language) && language.GetString() is "da" or "da-DK" && designation.GetProperty("value").GetString() is { } value)
+                    {
+                        danish.Add(new(code, value));
+                        break;
+                    }
+                }
+            }
+
             if (concept.TryGetProperty("concept", out var children))
             {
-                Collect(children, into);
+                Collect(children, into, danish);
             }
         }
     }

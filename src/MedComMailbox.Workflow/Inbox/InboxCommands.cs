@@ -137,6 +137,20 @@ public sealed class InboxCommands(
             return SendResult.Fail("Et svar på et OIOXML-brev (XDIS91) kan ikke have bilag.");
         }
 
+        // A reply is built on the newest message the other side sent in this thread, whichever message of the thread
+        // the user pressed reply on (MedCom's parallel-reply step): its Provenance then points at that message, and its
+        // segments carry the whole conversation so far.
+        if (received.ThreadId is { } threadId && received.Kind == nameof(MedComMessageKind.CareCommunication))
+        {
+            var newest = await connection.QueryFirstOrDefaultAsync<MessageRecord>(
+                "SELECT * FROM messages WHERE thread_id = @threadId AND direction = 'in' AND status = 'accepted' AND kind = 'CareCommunication' AND mailbox_gln = @mailbox ORDER BY received_at DESC, id DESC",
+                new { threadId, mailbox = received.MailboxGln }, transaction);
+            if (newest is not null)
+            {
+                received = newest;
+            }
+        }
+
         var us = mailbox.Value.Find(received.MailboxGln) ?? throw new InvalidOperationException("The message's mailbox is no longer configured.");
         var parsed = reader.Read(received.Raw, received.ContentType).Parsed;
         OutboundDocument document;
@@ -150,10 +164,23 @@ public sealed class InboxCommands(
         }
 
         var id = await outbound.SendAsync(connection, transaction, document, us);
+        if (received.Kind == nameof(MedComMessageKind.OioXmlLetter))
+        {
+            // XDIS91 has no element that points at the letter it answers, so the reply cannot find its thread by
+            // itself: it joins the letter's thread here, where we know what it answers.
+            await connection.ExecuteAsync(
+                "UPDATE messages SET thread_id = @thread, parent_id = @parent WHERE id = @id",
+                new { thread = received.ThreadId ?? received.Id, parent = received.Id, id = id.ToString() }, transaction);
+            if (received.ThreadId is null)
+            {
+                await connection.ExecuteAsync("UPDATE messages SET thread_id = @thread WHERE id = @thread", new { thread = received.Id }, transaction);
+            }
+        }
+
         await connection.ExecuteAsync(
-            "UPDATE inbox_items SET state = 'done', handled_at = @now, handled_by = @name, read_at = COALESCE(read_at, @now) WHERE message_id = @messageId AND state <> 'done'",
-            new { now = now.ToUnixTimeMilliseconds(), name = actor.Name, messageId = received.Id }, transaction);
-        var caseId = await connection.QueryFirstOrDefaultAsync<string>("SELECT case_id FROM case_messages WHERE message_id = @id", new { id = received.Id }, transaction);
+            "UPDATE inbox_items SET state = 'done', handled_at = @now, handled_by = @name, read_at = COALESCE(read_at, @now) WHERE message_id IN @ids AND state <> 'done'",
+            new { now = now.ToUnixTimeMilliseconds(), name = actor.Name, ids = new[] { messageId.ToString(), received.Id } }, transaction);
+        var caseId = await connection.QueryFirstOrDefaultAsync<string>("SELECT case_id FROM case_messages WHERE message_id IN @ids", new { ids = new[] { messageId.ToString(), received.Id } }, transaction);
         if (caseId is not null)
         {
             await cases.AttachMessageAsync(connection, transaction, caseId, id.ToString(), "reply", now.ToUnixTimeMilliseconds());

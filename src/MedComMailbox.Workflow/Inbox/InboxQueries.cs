@@ -130,6 +130,8 @@ public sealed class InboxQueries(MailboxDatabase database, IInboundMessageReader
         var thread = Thread(threadRows, reads);
         var read = reads[message.Id];
         var patientName = item?.PatientName ?? (read.Parsed as MedComFhirMessage)?.Patient?.DisplayName ?? PatientName(read.Parsed as OioXmlLetter);
+        var fhir = read.Parsed as MedComFhirMessage;
+        var oio = read.Parsed as OioXmlLetter;
         return new MessageDetail(
             messageId,
             item is null ? null : Guid.Parse(item.Id),
@@ -154,7 +156,14 @@ public sealed class InboxQueries(MailboxDatabase database, IInboundMessageReader
             item?.HandledAt is { } handled ? DateTimeOffset.FromUnixTimeMilliseconds(handled) : null,
             Guid.TryParse(caseId, out var parsedCase) ? parsedCase : null,
             CanReply(message),
-            thread);
+            thread)
+        {
+            ReceiverName = fhir?.Receiver?.Name ?? oio?.Receiver.OrganisationName,
+            ReceiverGln = message.ReceiverGln,
+            EpisodeOfCare = fhir?.CareCommunication?.EpisodeOfCareIdentifier ?? oio?.Letter.EpisodeOfCareIdentifier,
+            IsReplacementCpr = fhir?.Patient?.IsReplacementCpr == true,
+            LetterTime = oio is null ? null : oio.Letter.Authorisation ?? oio.Envelope.Sent,
+        };
     }
 
     /// <summary>The bytes of attachment <paramref name="index"/> (a payload segment index) of a stored CareCommunication.</summary>
@@ -217,10 +226,16 @@ public sealed class InboxQueries(MailboxDatabase database, IInboundMessageReader
                     break;
             }
 
+            var answers = row.ParentId is { } parent ? thread.FirstOrDefault(t => t.MessageId.ToString() == parent) : null;
             thread.Add(new ThreadMessage(
                 Guid.Parse(row.Id), row.Direction, row.Kind, row.Status, DateTimeOffset.FromUnixTimeMilliseconds(row.ReceivedAt), senderName,
                 row.SenderGln, row.ReceiverGln, row.Activity, row.AckCode,
-                row.AckReceivedAt is { } ackAt ? DateTimeOffset.FromUnixTimeMilliseconds(ackAt) : null, segments, letter));
+                row.AckReceivedAt is { } ackAt ? DateTimeOffset.FromUnixTimeMilliseconds(ackAt) : null, segments, letter)
+            {
+                Answers = answers,
+                ReceiverName = read.Summary.ReceiverName ?? letter?.Receiver.OrganisationName,
+                Warnings = read.Issues.Where(i => i.Severity == MedComIssueSeverity.Warning).Select(i => i.TextDa).Distinct().ToList(),
+            });
         }
 
         return thread;

@@ -81,7 +81,17 @@ public sealed record ThreadMessage(
     string? AckCode,
     DateTimeOffset? AckAt,
     IReadOnlyList<ThreadSegment> Segments,
-    OioXmlLetter? Letter);
+    OioXmlLetter? Letter)
+{
+    /// <summary>The earlier message of the thread this one answers (Provenance revision), when it is in the thread.</summary>
+    public ThreadMessage? Answers { get; init; }
+
+    /// <summary>Who it went to (our outbound messages): the receiver's name from the message, else its location number.</summary>
+    public string? ReceiverName { get; init; }
+
+    /// <summary>Findings that did not reject the message (receiver-endpoint-differs, profile warnings …), in Danish.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 /// <summary>A payload segment as the message view shows it; <see cref="AttachmentIndex"/> names the download when the bytes are in the message.</summary>
 public sealed record ThreadSegment(PayloadSegment Segment, int? AttachmentIndex);
@@ -111,7 +121,22 @@ public sealed record MessageDetail(
     DateTimeOffset? HandledAt,
     Guid? CaseId,
     bool CanReply,
-    IReadOnlyList<ThreadMessage> Thread);
+    IReadOnlyList<ThreadMessage> Thread)
+{
+    /// <summary>The receiver's name (a sent message shows it under "Til").</summary>
+    public string? ReceiverName { get; init; }
+
+    public string? ReceiverGln { get; init; }
+
+    /// <summary>The episodeOfCare identifier (CareCommunication) or the letter's EpisodeOfCareIdentifier (OIOXML).</summary>
+    public string? EpisodeOfCare { get; init; }
+
+    /// <summary>The patient is identified by a replacement CPR (erstatnings-CPR), not a CPR number.</summary>
+    public bool IsReplacementCpr { get; init; }
+
+    /// <summary>The OIOXML letter's own date and time (Letter/Authorisation, else the envelope's sent time).</summary>
+    public DateTimeOffset? LetterTime { get; init; }
+}
 
 /// <summary>An attachment's bytes for download.</summary>
 public sealed record AttachmentContent(string FileName, string ContentType, byte[] Data, string MailboxGln, string? PatientCpr);

@@ -37,7 +37,22 @@ public sealed class DetailModel(
 
     public string MailboxName => mailboxOptions.Value.Find(Detail?.MailboxGln)?.Name ?? Detail?.MailboxGln ?? "";
 
-    public static string? CategoryName(string? code) => code is null ? null : MedComTerminology.Categories.Display(code) ?? code;
+    /// <summary>A category in Danish: the code system's Danish designation ("Vedr. henvisning"), not its English display.</summary>
+    public static string? CategoryName(string? code) => code is null ? null : MedComTerminology.Categories.DanishName(code) ?? code;
+
+    /// <summary>A practitioner role code in Danish from MedCom's SKS list ("Overlæge" for <c>overlaege</c>).</summary>
+    public static string RoleName(string code) => MedComTerminology.PractitionerRoles.DanishName(code) ?? code;
+
+    /// <summary>A size people read: "611 B", "12 kB", "3,4 MB" (a 611-byte file is not "0 kB").</summary>
+    public static string Size(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => string.Create(Display.Danish, $"{bytes / 1024.0:0.#} kB"),
+        _ => string.Create(Display.Danish, $"{bytes / (1024.0 * 1024):0.#} MB"),
+    };
+
+    /// <summary>An attachment URL that may be a link: http(s) only, never javascript: or data:.</summary>
+    public static bool IsLinkable(string? url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {

@@ -1,0 +1,47 @@
+using System.Globalization;
+using MedComMailbox.MedCom.Fhir.Profiles;
+
+namespace MedComMailbox.Bench;
+
+/// <summary>
+/// <c>parse</c>: the in-process parse baselines only, with MedCom profile validation off (our receiver rules) and on
+/// (docs/adr/0012), on the same payloads, so the cost the profile validator adds per message is one subtraction.
+/// </summary>
+internal static class ParseRun
+{
+    public static int Run(Options options)
+    {
+        var n = options.Int("n", 200);
+        var seconds = options.Double("seconds", 5);
+        var seed = options.Int("seed", 42);
+        if (options.Unread.Any())
+        {
+            throw new InvalidOperationException("Unknown options: " + string.Join(", ", options.Unread));
+        }
+
+        var work = Path.Combine(Path.GetTempPath(), "medcom-bench-parse-" + Environment.ProcessId);
+        Directory.CreateDirectory(work);
+        try
+        {
+            var corpus = Corpus.Create(n, 0.1, 0.1, seed, Path.Combine(work, "persons.json"));
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            MedComProfileValidator.Shared.Warm();
+            Console.WriteLine($"profile validator built and warmed in {clock.Elapsed.TotalSeconds:0.0} s");
+            var off = Baselines.Parse(corpus, TimeSpan.FromSeconds(seconds), validateProfiles: false);
+            var on = Baselines.Parse(corpus, TimeSpan.FromSeconds(seconds), validateProfiles: true);
+            Console.WriteLine("| payloads | raw µs | ours, rules only µs (×raw) | ours, rules + profiles µs (×raw) | profiles add |");
+            Console.WriteLine("|---|---|---|---|---|");
+            foreach (var (a, b) in off.Zip(on))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {a.Payloads} | {a.RawMicros:0} | {a.OursMicros:0} ({a.Ratio:0.00}×) | {b.OursMicros:0} ({b.OursMicros / a.RawMicros:0.00}×) | {(b.OursMicros - a.OursMicros) / 1000:0.00} ms |"));
+            }
+
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+}

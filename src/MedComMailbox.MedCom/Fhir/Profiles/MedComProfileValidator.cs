@@ -1,0 +1,78 @@
+using Firely.Fhir.Validation;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Specification.Source;
+using Hl7.Fhir.Specification.Terminology;
+
+namespace MedComMailbox.MedCom.Fhir.Profiles;
+
+/// <summary>
+/// Validates a MedCom message against MedCom's published profiles with Firely's validator (Firely.Fhir.Validation.R4),
+/// offline: the profiles come from the packages the library embeds (<see cref="MedComPackageSource"/>), the base
+/// specification from the SDK's specification.zip. Built once per process and shared: the validator compiles each
+/// profile to an element schema the first time it meets it and keeps it, so <see cref="Warm"/> at start moves that
+/// cost out of the first message. Which findings reject and which only warn is decided in
+/// <see cref="ProfileFindings"/> (docs/adr/0012-profile-validation.md).
+/// </summary>
+public sealed class MedComProfileValidator
+{
+    public const string CareCommunicationBundleProfile = "http://medcomfhir.dk/ig/carecommunication/StructureDefinition/medcom-careCommunication-message";
+    public const string AcknowledgementBundleProfile = "http://medcomfhir.dk/ig/acknowledgement/StructureDefinition/medcom-messaging-acknowledgement";
+
+    private static readonly Lazy<MedComProfileValidator> SharedInstance = new(() => new MedComProfileValidator(), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private readonly Validator _careCommunication;
+    private readonly Validator _acknowledgement;
+
+    private MedComProfileValidator()
+    {
+        var core = ZipSource.CreateValidationSource(Path.Combine(AppContext.BaseDirectory, "specification.zip"));
+        _careCommunication = Build(MedComPackageSource.CareCommunication, core);
+        _acknowledgement = Build(MedComPackageSource.Acknowledgement, core);
+    }
+
+    /// <summary>The one validator of the process (the compiled schemas are its cache).</summary>
+    public static MedComProfileValidator Shared => SharedInstance.Value;
+
+    /// <summary>Validates the bundle against the profile of its kind; the findings, already classified.</summary>
+    public IReadOnlyList<MedComIssue> Validate(Bundle bundle, MedComMessageKind kind)
+    {
+        var (validator, profile) = kind switch
+        {
+            MedComMessageKind.CareCommunication => (_careCommunication, CareCommunicationBundleProfile),
+            MedComMessageKind.Acknowledgement => (_acknowledgement, AcknowledgementBundleProfile),
+            _ => (null, null),
+        };
+        if (validator is null)
+        {
+            return [];
+        }
+
+        var outcome = validator.Validate(bundle, profile);
+        return ProfileFindings.Classify(outcome);
+    }
+
+    /// <summary>Compiles the schemas now (one built-in message of each kind), not on the first message received.</summary>
+    public void Warm()
+    {
+        foreach (var (bundle, kind) in WarmUpMessages.All())
+        {
+            Validate(bundle, kind);
+        }
+    }
+
+    private static Validator Build(MedComPackageSource packages, IAsyncResourceResolver core)
+    {
+        var resolver = new CachedResolver(new MultiResolver(packages, core, new MissingExtensionSource(core)));
+        // Only value sets the packages carry are expanded locally; anything else (SNOMED CT, hl7.terminology) is
+        // not available offline and is not checked (ProfileFindings drops "value set not found").
+        var terminology = new LocalTerminologyService(resolver, new ValueSetExpanderSettings { ValueSetSource = resolver, MaxExpansionSize = 2000 });
+        var settings = new ValidationSettings
+        {
+            ConformanceResourceResolver = resolver,
+            ValidateCodeService = terminology,
+            // Extensions outside MedCom's packages (hl7.fhir.uv.extensions) are not carried: warn, not reject.
+            FollowExtensionUrl = (_, _) => ExtensionUrlHandling.WarnIfMissing,
+        };
+        return new Validator(resolver, terminology, null, settings);
+    }
+}
