@@ -73,6 +73,7 @@ public static class Display
         LetterKind.ConsentReminder => "Påmindelse om samtykke",
         LetterKind.ClosedNoConsent => "Sagen lukket uden samtykke",
         LetterKind.Decision => "Udvalgets afgørelse",
+        LetterKind.CourseMeeting => "Tid og sted for et møde i forløbet",
         _ => kind.ToString(),
     };
 
