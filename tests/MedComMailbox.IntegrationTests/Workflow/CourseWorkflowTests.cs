@@ -138,7 +138,7 @@ public sealed class CourseWorkflowTests : IDisposable
         var course = (await CourseQueries.GetAsync(id, CancellationToken.None))!;
         Assert.Equal(MeetingKind.FollowUp, course.Next!.Kind);
         Assert.Equal(next, course.Next.PlannedAt);
-        // Six weeks after 26 November 2026 is Saturday 16 January 2027: the deadline moves to Monday the 18th.
+        // The start meeting on 5 December 2026: six weeks later is Saturday 16 January 2027: the deadline moves to Monday the 18th.
         Assert.Equal(new DateOnly(2027, 1, 16), DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at.AddDays(42), Copenhagen).DateTime));
         Assert.Equal(new DateOnly(2027, 1, 18), course.Next.Deadline);
         var plan = (await CourseQueries.GetPlanAsync(id, 1, CancellationToken.None))!;

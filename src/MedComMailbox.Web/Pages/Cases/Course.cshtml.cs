@@ -15,7 +15,7 @@ namespace MedComMailbox.Web.Pages.Cases;
 /// with the action plan's fields, the reason for a missed deadline. Reading needs a staff role (audited); every POST
 /// needs the Operator policy and a course in one of the user's mailboxes.
 /// </summary>
-public sealed class CourseModel(IOptions<AuthOptions> authOptions, IAuthorizationService authorization, AuditLog audit, CourseQueries queries, CourseWorkflow workflow) : PageModel
+public sealed class CourseModel(IOptions<AuthOptions> authOptions, IAuthorizationService authorization, AuditLog audit, CourseQueries queries, CourseWorkflow workflow, TimeProvider time) : PageModel
 {
     private const string MessageKey = "course.message";
     private const string ErrorKey = "course.error";
@@ -81,7 +81,14 @@ public sealed class CourseModel(IOptions<AuthOptions> authOptions, IAuthorizatio
             }
 
             var plan = new ActionPlanContent(place.Trim(), Lines(participants), Trim(whatWorks), Trim(whatIsHard), Trim(childGoals), Trim(ourGoals), Trim(agreements), Trim(expectations), next);
+            // A meeting recorded by its date counts from noon; one recorded on its own day before noon, from now.
+            var now = time.GetUtcNow();
             var heldAt = Display.LocalNoon(day);
+            if (heldAt > now && heldAt - now < TimeSpan.FromDays(1) && Display.Date(now) == Display.Date(heldAt))
+            {
+                heldAt = now;
+            }
+
             var done = await workflow.RecordHeldAsync(id, heldAt, nextKind, next is null ? plan : plan with { Place = string.IsNullOrWhiteSpace(nextPlace) ? plan.Place : nextPlace.Trim() }, User.StaffName(), cancellationToken);
             return done ? (true, "Mødet er registreret, og handleplanen er gemt.") : (false, "Mødet kunne ikke registreres. Datoen må ikke ligge i fremtiden.");
         });
