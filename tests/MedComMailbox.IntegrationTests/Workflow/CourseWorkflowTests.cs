@@ -107,6 +107,17 @@ public sealed class CourseWorkflowTests : IDisposable
         Assert.True(await Courses.RecordMissedReasonAsync(id, 1, "Familien aflyste to gange", "sundhedsplejerske", CancellationToken.None));
         Assert.Empty(await CourseQueries.NeedingAttentionAsync([], CancellationToken.None));
         Assert.Equal("Familien aflyste to gange", (await CourseQueries.GetAsync(id, CancellationToken.None))!.Milestones[0].MissedReason);
+
+        // The statistics: one course, its start meeting not held (no date) and so not within the deadline.
+        var start = (await ReportAsync()).Course.Single(t => t.Name == MedComMailbox.Workflow.Statistics.IndicatorQueries.DecisionToStart);
+        Assert.Equal((1, 0, 0, 1), (start.Cases, start.WithinDeadline, start.Late, start.MissingDate));
+    }
+
+    private async Task<MedComMailbox.Workflow.Statistics.IndicatorReport> ReportAsync()
+    {
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(_time.GetUtcNow(), Copenhagen).DateTime);
+        return await _app.Services.GetRequiredService<MedComMailbox.Workflow.Statistics.IndicatorQueries>()
+            .ReportAsync(MedComMailbox.Workflow.Statistics.StatisticsPeriod.LastTwelveMonths(today), [], CancellationToken.None);
     }
 
     [Fact]
@@ -189,6 +200,14 @@ public sealed class CourseWorkflowTests : IDisposable
         Assert.Equal(4, course.Plans.Count);
         Assert.Equal([MeetingKind.Start, MeetingKind.FollowUp, MeetingKind.FollowUp, MeetingKind.Closing], course.Plans.Select(p => p.Kind));
         Assert.Contains(await EventsAsync(id), e => e.StartsWith("Forløbet er afsluttet", StringComparison.Ordinal));
+        // The statistics: the start meeting 7 days after the decision, the follow-up 35 days after the start: both within.
+        var report = await ReportAsync();
+        var decisionToStart = report.Course.Single(t => t.Name == MedComMailbox.Workflow.Statistics.IndicatorQueries.DecisionToStart);
+        var startToFollowUp = report.Course.Single(t => t.Name == MedComMailbox.Workflow.Statistics.IndicatorQueries.StartToFollowUp);
+        Assert.Equal((1, 1, 0, 0, 7.0), (decisionToStart.Cases, decisionToStart.WithinDeadline, decisionToStart.Late, decisionToStart.MissingDate, decisionToStart.MedianDays));
+        Assert.Equal((1, 1, 0, 0, 35.0), (startToFollowUp.Cases, startToFollowUp.WithinDeadline, startToFollowUp.Late, startToFollowUp.MissingDate, startToFollowUp.MedianDays));
+        Assert.Contains(report.Values(), v => v.Indicator == MedComMailbox.Workflow.Statistics.IndicatorQueries.StartToFollowUp && v.Category == "Inden for fristen, procent" && v.Value == "100");
+
         _time.Advance(TimeSpan.FromDays(100));
         await SweepAsync();
         Assert.Empty(await CourseQueries.NeedingAttentionAsync([], CancellationToken.None));
