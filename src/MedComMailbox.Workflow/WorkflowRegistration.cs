@@ -34,6 +34,9 @@ public static class WorkflowRegistration
         services.AddSingleton<CaseEffects>();
         services.AddSingleton<ReferralWorkflow>();
         services.AddSingleton<CaseQueries>();
+        services.AddSingleton<Course.CourseStore>();
+        services.AddSingleton<Course.CourseWorkflow>();
+        services.AddSingleton<Course.CourseQueries>();
         services.AddOperationsAndStatistics();
         services.AddSingleton<LetterDispatcher>();
         services.AddSingleton<IPostStatusSink>(sp => sp.GetRequiredService<LetterDispatcher>());

@@ -12,7 +12,7 @@ namespace MedComMailbox.BrowserTests;
 /// The web host on its embedded default, on a real loopback port (Kestrel, not the in-memory test server, so a real
 /// browser can reach it), in a data directory of its own; and a headless Chromium with one page.
 /// </summary>
-public sealed class BrowserHost : WebApplicationFactory<Program>, IAsyncLifetime
+public class BrowserHost : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -47,6 +47,12 @@ public sealed class BrowserHost : WebApplicationFactory<Program>, IAsyncLifetime
         // Deadlines (the custody re-check after the last consent) come due a second after they are written: sweep often.
         builder.UseSetting("Workflow:SweepInterval", "00:00:00.500");
         builder.UseSetting("Workflow:PublicBaseUrl", "http://127.0.0.1/");
+        ConfigureMore(builder);
+    }
+
+    /// <summary>A fixture's own additions (a fake clock, for one).</summary>
+    protected virtual void ConfigureMore(IWebHostBuilder builder)
+    {
     }
 
     public async Task InitializeAsync()

@@ -37,6 +37,12 @@ public static class DefaultLetters
             "Beslutning: {{outcome}}\nIndsatsansvarlig: {{responsibleParty}}\n\n{{summary}}\n\n" +
             "Den indsatsansvarlige indkalder til et opstartsmøde inden for 4 uger.\n\n" +
             "Med venlig hilsen\n{{committee}}\n{{municipality}}"),
+        [LetterKind.CourseMeeting] = ("Tid og sted for næste møde",
+            "Kære {{recipientName}}\n\n" +
+            "Der er nu aftalt {{meetingKind}} om {{childName}}.\n\n" +
+            "Tid: {{meetingTime}}\nSted: {{meetingPlace}}\n\n" +
+            "{{responsibleParty}} har ansvaret for forløbet og holder mødet. Kan I ikke komme, så kontakt {{responsibleParty}} så hurtigt som muligt.\n\n" +
+            "Med venlig hilsen\n{{committee}}\n{{municipality}}"),
     };
 
     public static LetterTemplate Get(LetterKind kind) => LetterTemplate.Create(kind, Templates[kind].Title, Templates[kind].Text);

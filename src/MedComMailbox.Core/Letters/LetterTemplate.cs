@@ -11,6 +11,8 @@ public enum LetterKind
     ConsentReminder,
     ClosedNoConsent,
     Decision,
+    /// <summary>A meeting of the child's course is planned: the family and the GP are told when and where.</summary>
+    CourseMeeting,
 }
 
 /// <summary>
@@ -100,6 +102,7 @@ public static class LetterPlaceholders
         LetterKind.ConsentReminder => Set([.. Common, "recipientName", "consentLink", "deadline"]),
         LetterKind.ClosedNoConsent => Set([.. Common, "recipientName"]),
         LetterKind.Decision => Set([.. Common, "recipientName", "meetingDate", "outcome", "responsibleParty", "summary"]),
+        LetterKind.CourseMeeting => Set([.. Common, "recipientName", "meetingKind", "meetingTime", "meetingPlace", "responsibleParty"]),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

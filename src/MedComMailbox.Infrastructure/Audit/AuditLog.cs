@@ -31,6 +31,10 @@ public static class AuditActions
     public const string ViewAudit = "view-audit";
     public const string ExportAudit = "export-audit";
     public const string ViewLetter = "view-letter";
+    public const string HandOverCourse = "hand-over-course";
+    public const string ViewCourse = "view-course";
+    public const string RecordCourse = "record-course";
+    public const string ViewActionPlan = "view-action-plan";
 }
 
 /// <summary>

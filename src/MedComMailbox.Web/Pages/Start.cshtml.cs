@@ -13,9 +13,12 @@ namespace MedComMailbox.Web.Pages;
 /// deadlines, failed letters, rejected messages, the next meeting's agenda) and the links of the user's role. Counts
 /// only, so no audit entry.
 /// </summary>
-public sealed class StartModel(IOptions<AuthOptions> auth, IOptions<MailboxOptions> mailboxes, OperationsQueries queries, IAuthorizationService authorization, IServiceProvider services) : PageModel
+public sealed class StartModel(IOptions<AuthOptions> auth, IOptions<MailboxOptions> mailboxes, OperationsQueries queries, Workflow.Course.CourseQueries courses, IAuthorizationService authorization, IServiceProvider services) : PageModel
 {
     public DailySummary Summary { get; private set; } = null!;
+
+    /// <summary>Courses with a missed deadline and no written reason, and stalled courses back with the committee.</summary>
+    public IReadOnlyList<Workflow.Course.CourseAttention> Courses { get; private set; } = [];
 
     public bool IsOperator { get; private set; }
 
@@ -33,6 +36,7 @@ public sealed class StartModel(IOptions<AuthOptions> auth, IOptions<MailboxOptio
         HasLetterBox = services.GetService<IDevelopmentLetterBox>() is not null;
         Limits = User.Mailboxes(auth.Value);
         Summary = await queries.DailySummaryAsync(Limits, cancellationToken);
+        Courses = await courses.NeedingAttentionAsync(Limits, cancellationToken);
     }
 
     /// <summary>The mailbox's configured name, or its location number when it is not (or no longer) configured.</summary>

@@ -108,6 +108,22 @@ public sealed class CaseEffects(
         }
     }
 
+    /// <summary>
+    /// A meeting of the child's course is planned: a MedCom message to the GP in the referral's thread and a Digital Post
+    /// letter to every party, with the meeting's values (<see cref="LetterKind.CourseMeeting"/>).
+    /// </summary>
+    public async Task TellCourseMeetingAsync(
+        DbConnection connection, DbTransaction transaction, CaseRow row, ReferralCase @case, IReadOnlyDictionary<string, string> meeting, DateTimeOffset now)
+    {
+        await SendGpMessageAsync(connection, transaction, row, @case, LetterKind.CourseMeeting, now, meeting);
+        foreach (var party in @case.Parties)
+        {
+            await QueueLetterAsync(connection, transaction, row, @case, LetterKind.CourseMeeting, party.PartyId, now, meeting);
+        }
+
+        signal.Notify();
+    }
+
     /// <summary>Tells other systems that the case left the workflow.</summary>
     public Task PublishClosedAsync(DbConnection connection, DbTransaction transaction, CaseRow row, ReferralCase @case, DateTimeOffset now) =>
         messages.PublishLaterAsync(connection, transaction, row.Id,
@@ -144,11 +160,13 @@ public sealed class CaseEffects(
         };
     }
 
-    private async Task SendGpMessageAsync(DbConnection connection, DbTransaction transaction, CaseRow row, ReferralCase @case, LetterKind kind, DateTimeOffset now)
+    private async Task SendGpMessageAsync(
+        DbConnection connection, DbTransaction transaction, CaseRow row, ReferralCase @case, LetterKind kind, DateTimeOffset now, IReadOnlyDictionary<string, string>? extra = null)
     {
         var values = CommonValues(row);
         values["recipientName"] = row.GpName ?? "læge";
         AddDecisionValues(values, @case);
+        AddExtraValues(values, extra);
         var template = await templates.GetAsync(connection, transaction, kind);
         var text = template.Render(values);
         var us = mailbox.Value.Find(row.MailboxGln) ?? throw new InvalidOperationException("The case's mailbox is no longer configured.");
@@ -163,7 +181,8 @@ public sealed class CaseEffects(
         await cases.AddEventAsync(connection, transaction, row.Id, now.ToUnixTimeMilliseconds(), "gp-message", $"{LetterName(kind)} sendt til lægen som MedCom-svar", null);
     }
 
-    private async Task QueueLetterAsync(DbConnection connection, DbTransaction transaction, CaseRow row, ReferralCase @case, LetterKind kind, string partyId, DateTimeOffset now)
+    private async Task QueueLetterAsync(
+        DbConnection connection, DbTransaction transaction, CaseRow row, ReferralCase @case, LetterKind kind, string partyId, DateTimeOffset now, IReadOnlyDictionary<string, string>? extra = null)
     {
         var party = @case.Parties.FirstOrDefault(p => p.PartyId == partyId);
         var values = CommonValues(row);
@@ -181,6 +200,7 @@ public sealed class CaseEffects(
         }
 
         AddDecisionValues(values, @case);
+        AddExtraValues(values, extra);
         var template = await templates.GetAsync(connection, transaction, kind);
         var id = Guid.NewGuid().ToString();
         await connection.ExecuteAsync(
@@ -221,6 +241,14 @@ public sealed class CaseEffects(
     /// <summary>Stands for the consent link in a queued letter's body until the letter is sent.</summary>
     public const string ConsentLinkPlaceholder = "{{consentLink}}";
 
+    private static void AddExtraValues(Dictionary<string, string> values, IReadOnlyDictionary<string, string>? extra)
+    {
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            values[key] = value;
+        }
+    }
+
     public static string NewToken() => Base64Url(RandomNumberGenerator.GetBytes(32));
 
     public static string HashToken(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
@@ -245,6 +273,7 @@ public sealed class CaseEffects(
         LetterKind.ConsentReminder => "Påmindelse om samtykke",
         LetterKind.ClosedNoConsent => "Besked om afslutning uden samtykke",
         LetterKind.Decision => "Udvalgets beslutning",
+        LetterKind.CourseMeeting => "Besked om mødetidspunkt",
         _ => kind.ToString(),
     };
 

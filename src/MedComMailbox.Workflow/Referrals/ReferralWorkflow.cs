@@ -38,6 +38,7 @@ public enum TriageOutcome
 public sealed partial class ReferralWorkflow(
     CaseStore cases,
     CaseEffects effects,
+    Course.CourseWorkflow courses,
     ICustodyRegister register,
     IInboundMessageReader reader,
     IOptions<WorkflowOptions> options,
@@ -346,6 +347,7 @@ public sealed partial class ReferralWorkflow(
 
             await cases.AddEventAsync(connection, transaction, row.Id, now.ToUnixTimeMilliseconds(), "decision",
                 $"Udvalgets beslutning registreret; indsatsansvarlig: {responsibleParty.Trim()}", staffUser);
+            await courses.StartAsync(connection, transaction, row, @case.Decision!, staffUser, now);
             return result;
         }, alwaysSave: false, cancellationToken);
     }
@@ -478,6 +480,10 @@ public sealed partial class ReferralWorkflow(
                     caseRow.PartyNames = JsonSerializer.Serialize(names, CaseStore.Json);
                     return @case.CustodyRechecked(holders.Select(h => new CaseParty(h.Cpr, PartyRole.CustodyHolder, h.ProtectedAddress)).ToList(), Planner, now);
                 }, alwaysSave: true, cancellationToken);
+                break;
+
+            case Course.CourseWorkflow.CheckKind:
+                await courses.CheckAsync(Guid.Parse(deadline.CaseId), deadline.Id, cancellationToken);
                 break;
 
             default:

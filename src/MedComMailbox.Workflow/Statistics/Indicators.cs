@@ -24,6 +24,18 @@ public sealed record CommitteeTiming(int Cases, double? MedianDays, int? MaxDays
     public double? ShareWithinDeadline => Cases == 0 ? null : (double)WithinDeadline / Cases;
 }
 
+/// <summary>
+/// One deadline of the course after the decision (decision → start meeting, start → first follow-up): how many courses
+/// reached the step, how many held the meeting within the deadline, after it, or have no date at all.
+/// </summary>
+public sealed record CourseTiming(string Name, int DeadlineDays, int Cases, int WithinDeadline, int Late, int MissingDate, double? MedianDays)
+{
+    public double? ShareWithinDeadline => Cases == 0 ? null : (double)WithinDeadline / Cases;
+
+    public IReadOnlyList<IndicatorCount> Counts() =>
+        [new("Inden for fristen", WithinDeadline), new("Efter fristen", Late), new("Ingen mødedato", MissingDate)];
+}
+
 /// <summary>One value of the export: one CSV row.</summary>
 public sealed record IndicatorValue(string Indicator, string Category, string Value);
 
@@ -38,7 +50,8 @@ public sealed record IndicatorReport(
     IReadOnlyList<IndicatorCount> Routes,
     IReadOnlyList<IndicatorCount> Ages,
     IReadOnlyList<IndicatorCount> ConsentOutcomes,
-    CommitteeTiming Committee)
+    CommitteeTiming Committee,
+    IReadOnlyList<CourseTiming> Course)
 {
     public const string ReferralsIndicator = "Henvisninger modtaget";
     public const string MonthIndicator = "Henvisninger pr. måned";
@@ -73,6 +86,15 @@ public sealed record IndicatorReport(
         values.Add(new(CommitteeIndicator, "Længste, arbejdsdage", c.MaxWorkingDays is { } maxWorking ? Number(maxWorking) : ""));
         values.Add(new(CommitteeIndicator, $"Inden for {c.MaxWorkingDaysAllowed} arbejdsdage, antal", Number(c.WithinDeadline)));
         values.Add(new(CommitteeIndicator, $"Inden for {c.MaxWorkingDaysAllowed} arbejdsdage, procent", Percent(c.ShareWithinDeadline)));
+        foreach (var t in Course)
+        {
+            values.Add(new(t.Name, "Forløb", Number(t.Cases)));
+            values.Add(new(t.Name, "Inden for fristen, antal", Number(t.WithinDeadline)));
+            values.Add(new(t.Name, "Inden for fristen, procent", Percent(t.ShareWithinDeadline)));
+            values.Add(new(t.Name, "Efter fristen, antal", Number(t.Late)));
+            values.Add(new(t.Name, "Ingen mødedato, antal", Number(t.MissingDate)));
+            values.Add(new(t.Name, "Median, kalenderdage", Decimal(t.MedianDays)));
+        }
         return values;
     }
 

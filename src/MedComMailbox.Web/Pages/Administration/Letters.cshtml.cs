@@ -30,7 +30,7 @@ public static class LetterText
         _ => "Standardtekst",
     };
 
-    public static string Recipient(LetterKind kind) => kind == LetterKind.GpReceipt || kind == LetterKind.Decision
+    public static string Recipient(LetterKind kind) => kind is LetterKind.GpReceipt or LetterKind.Decision or LetterKind.CourseMeeting
         ? kind == LetterKind.GpReceipt ? "Lægen (MedCom-svar)" : "Lægen (MedCom-svar) og forældrene (Digital Post)"
         : "Forældrene og barnet fra 15 år (Digital Post)";
 
@@ -49,6 +49,9 @@ public static class LetterText
         "outcome" => "udvalgets beslutning",
         "responsibleParty" => "den indsatsansvarlige",
         "summary" => "referatet",
+        "meetingKind" => "mødets art (opstartsmøde, opfølgningsmøde, afslutningsmøde)",
+        "meetingTime" => "mødets tidspunkt",
+        "meetingPlace" => "mødets sted",
         _ => name,
     };
 }

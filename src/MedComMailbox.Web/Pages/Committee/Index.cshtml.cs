@@ -15,12 +15,23 @@ public sealed class IndexModel(IOptions<AuthOptions> authOptions, IServiceProvid
 
     public IReadOnlyList<IGrouping<DateTimeOffset, AgendaItem>> Meetings { get; private set; } = [];
 
+    /// <summary>Courses that stalled after a follow-up and are back on the committee's agenda.</summary>
+    public IReadOnlyList<Workflow.Course.CourseAttention> Stalled { get; private set; } = [];
+
+    /// <summary>The responsible parties the municipality configured (Workflow:Course:ResponsibleParties).</summary>
+    public IReadOnlyList<string> ResponsibleParties { get; private set; } = [];
+
     public string? Message { get; private set; }
 
     public bool MessageIsError { get; private set; }
 
-    public async Task OnGetAsync([FromServices] CaseQueries queries, CancellationToken cancellationToken)
+    public async Task OnGetAsync([FromServices] CaseQueries queries, [FromServices] Workflow.Course.CourseQueries courses, [FromServices] IOptions<WorkflowOptions> workflow, CancellationToken cancellationToken)
     {
+        ResponsibleParties = workflow.Value.Course.ResponsibleParties.Select(p => p.Name).ToList();
+        Stalled = (await courses.NeedingAttentionAsync(User.Mailboxes(authOptions.Value), cancellationToken)).Where(c => c.StalledAt is not null).ToList();
+        await audit.RecordAsync(
+            Stalled.Select(i => new AuditEntry(User.StaffName(), AuditActions.ViewAgenda, "Forløb tilbage på koordinationsudvalgets dagsorden", i.ChildCpr, "case", i.CaseId.ToString())).ToList(),
+            cancellationToken);
         var agenda = await queries.AgendaAsync((services.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow(), cancellationToken);
         var visible = agenda.Where(i => User.MayWorkIn(authOptions.Value, i.MailboxGln)).ToList();
         Meetings = visible.OrderBy(i => i.MeetingAt).GroupBy(i => i.MeetingAt).ToList();
@@ -36,6 +47,30 @@ public sealed class IndexModel(IOptions<AuthOptions> authOptions, IServiceProvid
         {
             Message = TempData[MessageKey] as string;
         }
+    }
+
+    public async Task<IActionResult> OnPostResumeAsync(
+        Guid caseId, string? responsibleParty, string? note, [FromServices] Workflow.Course.CourseQueries courses, [FromServices] Workflow.Course.CourseWorkflow workflow,
+        CancellationToken cancellationToken)
+    {
+        var course = await courses.GetAsync(caseId, cancellationToken);
+        if (course is null || !User.MayWorkIn(authOptions.Value, course.MailboxGln))
+        {
+            return NotFound();
+        }
+
+        if (string.IsNullOrWhiteSpace(responsibleParty))
+        {
+            TempData[ErrorKey] = $"Forløbet for {course.ChildName} er ikke genoptaget: vælg en indsatsansvarlig.";
+            return RedirectToPage();
+        }
+
+        var done = await workflow.ResumeAsync(caseId, responsibleParty, note ?? "", User.StaffName(), cancellationToken);
+        await audit.RecordAsync(new AuditEntry(User.StaffName(), AuditActions.RecordCourse, "Koordinationsudvalget genoptager et forløb, der er gået i stå", course.ChildCpr, "case", caseId.ToString()), cancellationToken);
+        TempData[done ? MessageKey : ErrorKey] = done
+            ? $"Forløbet for {course.ChildName} er genoptaget hos {responsibleParty.Trim()}."
+            : $"Forløbet for {course.ChildName} kunne ikke genoptages: det er ikke gået i stå.";
+        return RedirectToPage();
     }
 
     public async Task<IActionResult> OnPostDecisionAsync(

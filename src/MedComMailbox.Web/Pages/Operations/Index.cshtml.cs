@@ -52,10 +52,14 @@ public sealed class IndexModel(
 
     public sealed record HealthRow(string Name, HealthStatus Status, string Description, TimeSpan Duration, IReadOnlyList<string> Tags);
 
+    /// <summary>Courses with a missed deadline and no reason, and stalled courses (ids only on this page).</summary>
+    public IReadOnlyList<Workflow.Course.CourseAttention> Courses { get; private set; } = [];
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Overview = await queries.OverviewAsync(User.Mailboxes(auth.Value), cancellationToken);
         Drift = await reconciliation.ReadAsync(cancellationToken);
+        Courses = await services.GetRequiredService<Workflow.Course.CourseQueries>().NeedingAttentionAsync(User.Mailboxes(auth.Value), cancellationToken);
         if (services.GetService<HealthCheckService>() is { } health)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -41,6 +41,39 @@ public static class Display
         _ => state.ToString(),
     };
 
+    public static string CourseState(Core.Course.CourseState state) => state switch
+    {
+        Core.Course.CourseState.Running => "I gang hos den indsatsansvarlige",
+        Core.Course.CourseState.Stalled => "Gået i stå – tilbage hos udvalget",
+        Core.Course.CourseState.Closed => "Afsluttet",
+        _ => state.ToString(),
+    };
+
+    public static string Meeting(Core.Course.MeetingKind kind) => kind switch
+    {
+        Core.Course.MeetingKind.Start => "Opstartsmøde",
+        Core.Course.MeetingKind.FollowUp => "Opfølgningsmøde",
+        _ => "Afslutningsmøde",
+    };
+
+    /// <summary>A <c>datetime-local</c> value (Copenhagen time) as an instant; null when empty or unreadable.</summary>
+    public static DateTimeOffset? ParseLocal(string? value)
+    {
+        if (!DateTime.TryParseExact(value, ["yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss"], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var local))
+        {
+            return null;
+        }
+
+        return new DateTimeOffset(local, Copenhagen.GetUtcOffset(local));
+    }
+
+    /// <summary>Noon of a local day: a meeting recorded by its date only.</summary>
+    public static DateTimeOffset LocalNoon(DateOnly day)
+    {
+        var local = day.ToDateTime(new TimeOnly(12, 0));
+        return new DateTimeOffset(local, Copenhagen.GetUtcOffset(local));
+    }
+
     public static bool IsOpen(CaseState state) => state is CaseState.AwaitingConsent or CaseState.CheckingCustody or CaseState.OnAgenda;
 
     public static string Answer(ConsentAnswer answer) => answer switch
@@ -73,6 +106,7 @@ public static class Display
         LetterKind.ConsentReminder => "Påmindelse om samtykke",
         LetterKind.ClosedNoConsent => "Sagen lukket uden samtykke",
         LetterKind.Decision => "Udvalgets afgørelse",
+        LetterKind.CourseMeeting => "Tid og sted for et møde i forløbet",
         _ => kind.ToString(),
     };
 
@@ -101,8 +135,6 @@ public static class Display
         _ => direction,
     };
 
-    /// <summary>The units the committee can appoint as responsible party (indsatsansvarlig).</summary>
-    public static readonly IReadOnlyList<string> ResponsibleParties = ["Skolen", "PPR", "Sundhedsplejen", "Familierådgivningen"];
 
     private static TimeZoneInfo FindCopenhagen()
     {
