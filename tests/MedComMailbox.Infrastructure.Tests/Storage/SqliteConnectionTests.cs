@@ -125,6 +125,8 @@ public sealed class SqliteConnectionTests : IDisposable
 
         public override bool IsUniqueViolation(Exception exception) => _inner.IsUniqueViolation(exception);
 
+        public override IDisposable AcquireMigrationLock(TimeSpan timeout) => _inner.AcquireMigrationLock(timeout);
+
         protected override UpgradeEngineBuilder Deploy(SupportedDatabases to) => to.SqliteDatabase(ConnectionString);
     }
 }

@@ -38,6 +38,8 @@ internal sealed partial class StatementRecorder(string connectionString) : SqlDi
 
     public override bool IsUniqueViolation(Exception exception) => _inner.IsUniqueViolation(exception);
 
+    public override IDisposable AcquireMigrationLock(TimeSpan timeout) => _inner.AcquireMigrationLock(timeout);
+
     protected override UpgradeEngineBuilder Deploy(SupportedDatabases to) => to.SqliteDatabase(ConnectionString);
 
     private void Record(string sql)
