@@ -42,6 +42,7 @@ public sealed partial class DeploymentFilesTests
         [DigitalPostOptions.Section] = typeof(DigitalPostOptions),
         [CprLookupOptions.Section] = typeof(CprLookupOptions),
         [AuthOptions.Section] = typeof(AuthOptions),
+        [IntakeAuthOptions.Section] = typeof(IntakeAuthOptions),
         [HealthOptions.Section] = typeof(HealthOptions),
         [TelemetryOptions.Section] = typeof(TelemetryOptions),
         [RetentionOptions.Section] = typeof(RetentionOptions),
@@ -50,7 +51,7 @@ public sealed partial class DeploymentFilesTests
     };
 
     /// <summary>Keys read from configuration without an options property (the service mode switches, the host's own).</summary>
-    private static readonly HashSet<string> OtherKeys = new(StringComparer.OrdinalIgnoreCase) { "CprLookup:Mode", "DigitalPost:Mode", "Urls" };
+    private static readonly HashSet<string> OtherKeys = new(StringComparer.OrdinalIgnoreCase) { "CprLookup:Mode", "DigitalPost:Mode", "Urls", "DigitalPost:StatusCallback:Secret", "DataProtection:KeysFolder" };
 
     private static List<(string Instruction, string Arguments)> Instructions()
     {
