@@ -44,9 +44,10 @@ try
 {
     await app.RunAsync();
 }
-catch (Exception e) when (ProductionChecklist.StartFailures(e) is { } failures)
+catch (Exception e) when (!app.Environment.IsDevelopment() && ProductionChecklist.StartFailures(e) is { } failures)
 {
-    // A setting the options validators refuse at start: the same sentences check-config prints, without a stack trace.
+    // A setting the options validators refuse at start: the same sentences check-config prints, without a stack trace
+    // (in Development the exception stays, for the developer and the tests that expect it).
     ProductionChecklist.WriteRefusal(process, failures, Console.Error);
     return ProductionChecklist.ExitCode;
 }

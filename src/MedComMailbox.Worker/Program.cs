@@ -42,7 +42,7 @@ try
 {
     await builder.Build().RunAsync();
 }
-catch (Exception e) when (ProductionChecklist.StartFailures(e) is { } failures)
+catch (Exception e) when (!builder.Environment.IsDevelopment() && ProductionChecklist.StartFailures(e) is { } failures)
 {
     ProductionChecklist.WriteRefusal(process, failures, Console.Error);
     return ProductionChecklist.ExitCode;

@@ -42,6 +42,7 @@ public sealed partial class DeploymentFilesTests
         [DigitalPostOptions.Section] = typeof(DigitalPostOptions),
         [CprLookupOptions.Section] = typeof(CprLookupOptions),
         [AuthOptions.Section] = typeof(AuthOptions),
+        [IntakeAuthOptions.Section] = typeof(IntakeAuthOptions),
         [HealthOptions.Section] = typeof(HealthOptions),
         [TelemetryOptions.Section] = typeof(TelemetryOptions),
         [RetentionOptions.Section] = typeof(RetentionOptions),
@@ -50,7 +51,7 @@ public sealed partial class DeploymentFilesTests
     };
 
     /// <summary>Keys read from configuration without an options property (the service mode switches, the host's own).</summary>
-    private static readonly HashSet<string> OtherKeys = new(StringComparer.OrdinalIgnoreCase) { "CprLookup:Mode", "DigitalPost:Mode", "Urls" };
+    private static readonly HashSet<string> OtherKeys = new(StringComparer.OrdinalIgnoreCase) { "CprLookup:Mode", "DigitalPost:Mode", "Urls", "DigitalPost:StatusCallback:Secret", "DataProtection:KeysFolder" };
 
     private static List<(string Instruction, string Arguments)> Instructions()
     {
@@ -348,16 +349,19 @@ public sealed partial class DeploymentFilesTests
         // Every queue the consumers declare falls under the policy; the dead-letter queue it points to exists and does not.
         var endpoints = typeof(TriageConsumer).Assembly.GetTypes()
             .Where(t => t is { IsAbstract: false } && t.BaseType is { IsGenericType: true } b && b.GetGenericTypeDefinition() == typeof(MassTransit.ConsumerDefinition<>))
-            .Select(t => ((MassTransit.IConsumerDefinition)Activator.CreateInstance(t)!).GetEndpointName(MassTransit.KebabCaseEndpointNameFormatter.Instance))
+            .Select(t => ((MassTransit.IConsumerDefinition)Activator.CreateInstance(t, Microsoft.Extensions.Options.Options.Create(new MedComMailbox.Infrastructure.Bus.BusOptions()))!).GetEndpointName(MassTransit.KebabCaseEndpointNameFormatter.Instance))
             .ToList();
         Assert.Contains("medcom-triage", endpoints);
         Assert.All(endpoints, e => Assert.Matches(pattern, e));
 
         var deadLetter = policy.GetProperty("definition").GetProperty("dead-letter-exchange").GetString();
         Assert.Contains(definitions.RootElement.GetProperty("exchanges").EnumerateArray(), e => e.GetProperty("name").GetString() == deadLetter);
-        var queue = Assert.Single(definitions.RootElement.GetProperty("queues").EnumerateArray());
-        Assert.Equal("quorum", queue.GetProperty("arguments").GetProperty("x-queue-type").GetString());
-        Assert.DoesNotMatch(pattern, queue.GetProperty("name").GetString()!);
+        // The consumers' queues are declared too (TopologyTests compares them with what the code deploys); the one
+        // queue outside the policy is the dead-letter queue. All quorum.
+        var queues = definitions.RootElement.GetProperty("queues").EnumerateArray().ToList();
+        Assert.All(queues, q => Assert.Equal("quorum", q.GetProperty("arguments").GetProperty("x-queue-type").GetString()));
+        Assert.All(endpoints, e => Assert.Contains(queues, q => q.GetProperty("name").GetString() == e));
+        var queue = Assert.Single(queues, q => !pattern.IsMatch(q.GetProperty("name").GetString()!));
         Assert.Contains(definitions.RootElement.GetProperty("bindings").EnumerateArray(),
             b => b.GetProperty("source").GetString() == deadLetter && b.GetProperty("destination").GetString() == queue.GetProperty("name").GetString());
     }

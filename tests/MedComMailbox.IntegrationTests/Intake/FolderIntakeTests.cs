@@ -69,7 +69,9 @@ public sealed class FolderIntakeTests : IDisposable
         Assert.Empty(Directory.GetFiles(_app.Inbound));
         Assert.Equal(3, Archived().Length);
         Assert.Single(Directory.GetFiles(_app.Rejected, "*", SearchOption.AllDirectories));
-        Assert.Equal(3, await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM messages WHERE status = 'rejected'"));
+        // The readable two are kept as rejected messages; the XXE letter cannot be parsed at all and goes to the quarantine.
+        Assert.Equal(2, await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM messages WHERE status = 'rejected'"));
+        Assert.Single(Directory.GetFiles(Path.Combine(_app.DataDirectory, "quarantine"), "*.bin"));
         await MailboxApp.Eventually(
             () => _app.OutboundAnswers().Count(a => a.Summary.AcknowledgementCode is "fatal-error" or "negative") == 2,
             "a fatal-error acknowledgement and a negative receipt");
