@@ -36,7 +36,12 @@ public sealed partial class RetentionSweep(MailboxDatabase database, IOptions<Re
         var now = time.GetUtcNow();
         long Cutoff(TimeSpan period) => now.Subtract(period).ToUnixTimeMilliseconds();
 
-        var cases = await RepeatAsync<string>(DeleteCasesAsync, $"SELECT id FROM cases WHERE closed_at IS NOT NULL AND closed_at < @cutoff AND state NOT IN {OpenStates} ORDER BY closed_at", Cutoff(o.Cases), cancellationToken);
+        var cases = await RepeatAsync<string>(DeleteCasesAsync, $"""
+            SELECT id FROM cases
+            WHERE closed_at IS NOT NULL AND closed_at < @cutoff AND state NOT IN {OpenStates}
+              AND NOT EXISTS (SELECT 1 FROM courses co WHERE co.case_id = cases.id AND (co.closed_at IS NULL OR co.closed_at >= @cutoff))
+            ORDER BY closed_at
+            """, Cutoff(o.Cases), cancellationToken);
         var messages = await RepeatAsync<string>(
             DeleteMessagesAsync,
             """
@@ -103,7 +108,11 @@ public sealed partial class RetentionSweep(MailboxDatabase database, IOptions<Re
         return await connection.ExecuteAsync("DELETE FROM messages WHERE id IN @ids", p, transaction);
     };
 
-    /// <summary>A closed case and everything of it: its messages (unless another case holds them too), letters, timeline, deadlines, consent links.</summary>
+    /// <summary>
+    /// A closed case and everything of it: its messages (unless another case holds them too), letters, timeline, deadlines,
+    /// consent links, its course and action plans. A decided case is closed at the decision, so a case whose course still
+    /// runs is never selected, and a closed course counts from its own closing (issue 16).
+    /// </summary>
     private static Func<DbConnection, DbTransaction, Task<int>> DeleteCasesAsync(IReadOnlyList<string> ids) => async (connection, transaction) =>
     {
         var p = new { ids };
@@ -125,6 +134,8 @@ public sealed partial class RetentionSweep(MailboxDatabase database, IOptions<Re
         await connection.ExecuteAsync("DELETE FROM deadlines WHERE case_id IN @ids", p, transaction);
         await connection.ExecuteAsync("DELETE FROM consent_tokens WHERE case_id IN @ids", p, transaction);
         await connection.ExecuteAsync("DELETE FROM case_messages WHERE case_id IN @ids", p, transaction);
+        await connection.ExecuteAsync("DELETE FROM action_plans WHERE case_id IN @ids", p, transaction);
+        await connection.ExecuteAsync("DELETE FROM courses WHERE case_id IN @ids", p, transaction);
         await connection.ExecuteAsync("UPDATE inbox_items SET case_id = NULL WHERE case_id IN @ids", p, transaction);
         return await connection.ExecuteAsync("DELETE FROM cases WHERE id IN @ids", p, transaction);
     };

@@ -119,6 +119,48 @@ public sealed class RetentionSweepTests : IDisposable
         Assert.Equal(1, await Count("SELECT COUNT(*) FROM case_events WHERE case_id = 'case-open'"));
     }
 
+    private async Task Course(string caseId, long decidedAt, long? closedAt)
+    {
+        await using var c = await _database.OpenAsync();
+        await c.ExecuteAsync(
+            """
+            INSERT INTO courses (case_id, mailbox_gln, state, responsible_party, decided_at, start_deadline, closed_at, snapshot, version)
+            VALUES (@caseId, '5790000991006', @state, 'PPR', @decidedAt, @decidedAt, @closedAt, '{}', 1)
+            """,
+            new { caseId, state = closedAt is null ? "Running" : "Closed", decidedAt, closedAt });
+        await c.ExecuteAsync(
+            """
+            INSERT INTO action_plans (case_id, version, milestone, meeting_kind, meeting_at, created_at, created_by, content)
+            VALUES (@caseId, 1, 0, 'Start', @decidedAt, @decidedAt, 'udvalg', '{}')
+            """,
+            new { caseId, decidedAt });
+    }
+
+    [Fact]
+    public async Task A_decided_case_stays_while_its_course_runs_and_goes_with_its_course_and_action_plans_after_the_course_closed()
+    {
+        await Message("running-referral", At(2025, 1, 1));
+        await Case("case-course-running", "Decided", At(2025, 1, 1), At(2025, 2, 1), "running-referral");
+        await Course("case-course-running", At(2025, 2, 1), closedAt: null);
+
+        await Message("closed-recently-referral", At(2025, 1, 1));
+        await Case("case-course-closed-recently", "Decided", At(2025, 1, 1), At(2025, 2, 1), "closed-recently-referral");
+        await Course("case-course-closed-recently", At(2025, 2, 1), closedAt: At(2029, 6, 1));
+
+        await Message("closed-long-ago-referral", At(2025, 1, 1));
+        await Case("case-course-closed-long-ago", "Decided", At(2025, 1, 1), At(2025, 2, 1), "closed-long-ago-referral");
+        await Course("case-course-closed-long-ago", At(2025, 2, 1), closedAt: At(2026, 6, 1));
+
+        var result = await Sweep().RunAsync(CancellationToken.None);
+
+        Assert.Equal(1, result.Cases);
+        Assert.Equal(["case-course-closed-recently", "case-course-running"], await Ids("cases"));
+        Assert.Equal(0, await Count("SELECT COUNT(*) FROM courses WHERE case_id = 'case-course-closed-long-ago'"));
+        Assert.Equal(0, await Count("SELECT COUNT(*) FROM action_plans WHERE case_id = 'case-course-closed-long-ago'"));
+        Assert.Equal(2, await Count("SELECT COUNT(*) FROM courses"));
+        Assert.Equal(2, await Count("SELECT COUNT(*) FROM action_plans"));
+    }
+
     [Fact]
     public async Task Nothing_goes_before_its_period_and_it_goes_once_the_clock_passes_it()
     {
