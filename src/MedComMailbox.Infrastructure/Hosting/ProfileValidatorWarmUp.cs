@@ -19,12 +19,19 @@ internal sealed partial class ProfileValidatorWarmUp(IOptions<MailboxOptions> op
             return Task.CompletedTask;
         }
 
-        return Task.Run(() =>
-        {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            MedComProfileValidator.Shared.Warm();
-            LogWarm(logger, clock.ElapsedMilliseconds);
-        }, stoppingToken);
+        // A thread of its own, not one of the pool's: the build takes seconds of CPU, and every host of the process
+        // that starts meanwhile waits on the same build. On pool threads those waits starve the pool, and requests,
+        // health checks and HTTP calls of the starting host time out behind them.
+        return Task.Factory.StartNew(
+            () =>
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                MedComProfileValidator.Shared.Warm();
+                LogWarm(logger, clock.ElapsedMilliseconds);
+            },
+            stoppingToken,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "MedCom profile validator ready in {Milliseconds} ms")]
