@@ -43,11 +43,6 @@ public sealed class CrashTests(ITestOutputHelper output)
         var messages = new SampleMessages().Create(count);
         var db = new MailboxDb(data.Path);
         var acks = new AckFolder(data.Path);
-        // Profile validation off: the process is killed every 1-2 s after it is healthy, and each new process would
-        // spend its short life building MedCom's profile validator (seconds of CPU) while FHIR messages wait for it.
-        // What is tested here is that nothing is lost or doubled across kills; the validator's start-up cost is a
-        // known gap of issue 15 (see the note), measured by the benchmark, not hidden by a timing test.
-        settings["Mailbox__ValidateProfiles"] = "false";
         using var web = new WebHostProcess(data.Path, settings, data.File("web.log"));
         var total = Stopwatch.StartNew();
         web.Start();
