@@ -22,7 +22,10 @@ public sealed partial class OutboundMessages(
     TimeProvider time,
     ILogger<OutboundMessages> logger)
 {
-    private static readonly InboundReader Reader = new();
+    // Our own builders made the document; it is read back for its summary only. No profile validation here: this runs
+    // inside the caller's write transaction, and the validator's one-time build (seconds of CPU) held the SQLite write
+    // lock while every intake waited. Our outbound messages are checked against MedCom's profiles in MedCom.Tests (BuilderTests).
+    private static readonly InboundReader Reader = new(validateProfiles: false);
 
     /// <summary>Stores and queues the document; returns our id of the stored message.</summary>
     public async Task<Guid> SendAsync(OutboundDocument document, MailboxIdentity from, CancellationToken cancellationToken)
