@@ -1,3 +1,4 @@
+using MedComMailbox.Infrastructure.Administration;
 using MedComMailbox.Infrastructure.Configuration;
 using System.Security.Claims;
 using System.Text.Encodings.Web;

@@ -102,6 +102,21 @@ public sealed class OperationsQueries(
         return row is { } r ? (true, r.MailboxGln) : (false, null);
     }
 
+    /// <summary>Per configured mailbox: messages received and sent, inbox items not yet done (the administration's list).</summary>
+    public async Task<IReadOnlyList<MailboxCount>> MailboxCountsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var messages = (await connection.QueryAsync<(string Gln, string Direction, long Count)>(
+            "SELECT mailbox_gln, direction, CAST(COUNT(*) AS BIGINT) FROM messages WHERE mailbox_gln IS NOT NULL GROUP BY mailbox_gln, direction")).ToList();
+        var unhandled = (await connection.QueryAsync<(string Gln, long Count)>(
+            "SELECT mailbox_gln, CAST(COUNT(*) AS BIGINT) FROM inbox_items WHERE state <> 'done' GROUP BY mailbox_gln")).ToDictionary(r => r.Gln, r => r.Count, StringComparer.Ordinal);
+        return mailbox.Value.Mailboxes.Select(m => new MailboxCount(
+            m.Gln,
+            messages.Where(r => r.Gln == m.Gln && r.Direction == "in").Sum(r => r.Count),
+            messages.Where(r => r.Gln == m.Gln && r.Direction == "out").Sum(r => r.Count),
+            unhandled.GetValueOrDefault(m.Gln))).ToList();
+    }
+
     /// <summary>The start page's counts of the day, within <paramref name="mailboxes"/> (empty = every mailbox).</summary>
     public async Task<DailySummary> DailySummaryAsync(IReadOnlyCollection<string> mailboxes, CancellationToken cancellationToken)
     {

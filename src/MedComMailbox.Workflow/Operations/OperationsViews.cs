@@ -68,6 +68,9 @@ public sealed record OperationsOverview(
     QueueStatus Queues,
     TimeSpan AcknowledgementTimeout);
 
+/// <summary>One configured mailbox's message counts (administration).</summary>
+public sealed record MailboxCount(string MailboxGln, long Received, long Sent, long Unhandled);
+
 /// <summary>One mailbox's inbox on the start page.</summary>
 public sealed record InboxCount(string MailboxGln, int New, int Unhandled);
 

@@ -1,3 +1,4 @@
+using MedComMailbox.Infrastructure.Administration;
 using MedComMailbox.Infrastructure.Configuration;
 using MedComMailbox.Web.Auth;
 using Microsoft.AspNetCore.Mvc;

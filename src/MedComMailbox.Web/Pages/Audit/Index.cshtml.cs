@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MedComMailbox.Infrastructure.Administration;
 using MedComMailbox.Core.People;
 using MedComMailbox.Infrastructure.Audit;
 using MedComMailbox.Web.Auth;
