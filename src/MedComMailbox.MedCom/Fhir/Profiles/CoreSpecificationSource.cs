@@ -64,10 +64,10 @@ internal sealed class CoreSpecificationSource : IAsyncResourceResolver
             return carried;
         }
 
-        // The base specification holds only R4 (4.0.1) canonicals of HL7's own namespaces.
+        // The base specification holds only canonicals of HL7's own namespaces, those of http://hl7.org/fhir/ all 4.0.1.
         var bar = uri.IndexOf('|', StringComparison.Ordinal);
         if (_absent.Contains(uri) || !CoreNamespaces.Any(ns => uri.StartsWith(ns, StringComparison.Ordinal))
-            || (bar >= 0 && uri[(bar + 1)..] != "4.0.1"))
+            || (bar >= 0 && uri.StartsWith(CoreNamespaces[0], StringComparison.Ordinal) && uri[(bar + 1)..] != "4.0.1"))
         {
             return null;
         }

@@ -19,6 +19,8 @@ namespace MedComMailbox.MedCom.Fhir.Profiles;
 public sealed class MedComPackageSource : IResourceResolver, IAsyncResourceResolver
 {
     private static readonly HashSet<string> Wanted = ["StructureDefinition", "ValueSet", "CodeSystem"];
+    // Before the static sets below: static initialisers run in the order they are written.
+    private static readonly System.Text.Json.JsonSerializerOptions IndexJson = new() { PropertyNameCaseInsensitive = true };
     private static readonly FhirJsonDeserializer Parser = new(new DeserializerSettings().UsingMode(DeserializationMode.Recoverable));
 
     private readonly FrozenDictionary<string, Lazy<Resource?>> _byCanonical;
@@ -146,8 +148,6 @@ public sealed class MedComPackageSource : IResourceResolver, IAsyncResourceResol
         Parser.TryDeserializeResource(ref reader, out var resource, out _);
         return resource;
     }
-
-    private static readonly System.Text.Json.JsonSerializerOptions IndexJson = new() { PropertyNameCaseInsensitive = true };
 
     private sealed record PackageIndex(List<IndexEntry>? Files);
 
