@@ -41,27 +41,27 @@ public sealed class CoreSubsetTests
     }
 
     [Fact]
-    public void A_core_canonical_outside_the_subset_is_looked_up_in_the_full_specification()
+    public async System.Threading.Tasks.Task A_core_canonical_outside_the_subset_is_looked_up_in_the_full_specification()
     {
         const string NotCarried = "http://hl7.org/fhir/StructureDefinition/patient-birthPlace";
         Assert.DoesNotContain(CoreSpecificationSource.List(), l => l.Canonical == NotCarried);
         var core = new CoreSpecificationSource(Path.Combine(AppContext.BaseDirectory, "specification.zip"));
 
-        var found = core.ResolveByCanonicalUriAsync(NotCarried).GetAwaiter().GetResult();
+        var found = await core.ResolveByCanonicalUriAsync(NotCarried);
 
         Assert.Equal(NotCarried, Assert.IsType<StructureDefinition>(found).Url);
         Assert.Equal([NotCarried], core.FullSpecificationRequests);
     }
 
     [Fact]
-    public void What_the_list_marks_absent_and_other_versions_never_open_the_full_specification()
+    public async System.Threading.Tasks.Task What_the_list_marks_absent_and_other_versions_never_open_the_full_specification()
     {
         var core = new CoreSpecificationSource(Path.Combine(AppContext.BaseDirectory, "specification.zip"));
 
-        Assert.Null(core.ResolveByCanonicalUriAsync("http://hl7.org/fhir/StructureDefinition/address-official|5.2.0").GetAwaiter().GetResult());
-        Assert.Null(core.ResolveByCanonicalUriAsync("http://hl7.org/fhir/StructureDefinition/Patient|5.0.0").GetAwaiter().GetResult());
-        Assert.Null(core.ResolveByCanonicalUriAsync("http://medcomfhir.dk/ig/core/StructureDefinition/medcom-core-patient").GetAwaiter().GetResult());
-        Assert.NotNull(core.ResolveByCanonicalUriAsync("http://hl7.org/fhir/StructureDefinition/Patient|4.0.1").GetAwaiter().GetResult());
+        Assert.Null(await core.ResolveByCanonicalUriAsync("http://hl7.org/fhir/StructureDefinition/address-official|5.2.0"));
+        Assert.Null(await core.ResolveByCanonicalUriAsync("http://hl7.org/fhir/StructureDefinition/Patient|5.0.0"));
+        Assert.Null(await core.ResolveByCanonicalUriAsync("http://medcomfhir.dk/ig/core/StructureDefinition/medcom-core-patient"));
+        Assert.NotNull(await core.ResolveByCanonicalUriAsync("http://hl7.org/fhir/StructureDefinition/Patient|4.0.1"));
         Assert.Empty(core.FullSpecificationRequests);
     }
 }
