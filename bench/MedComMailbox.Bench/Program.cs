@@ -8,6 +8,8 @@ const string Usage = """
                (--configs also takes intake-only; --rate paces the intake at R msg/s to measure latency without a backlog)
       parse    [--n 200] [--seconds 5] [--seed N]
                in-process only: Firely's raw parse against ours, with MedCom profile validation off (our rules) and on
+      profiles-core [--packages <folder>]
+               writes the R4 core subset the profile validator carries (Fhir/Profiles/Packages) from specification.zip
       faults   kill [--kills 100] [--n 1000] [--transport rabbitmq|inmemory]   kill -9 the web process under load, check exactly once
       faults   broker [--outage 60] [--n 600]                                  stop RabbitMQ under load
       faults   post [--outage 600] [--errors 120] [--failed 10] [--n 40]       Digital Post fake down, then 500s, then Fejlet statuses
@@ -33,6 +35,7 @@ try
         "run" => await BenchRun.RunAsync(options),
         "faults" => await FaultRuns.RunAsync(options),
         "parse" => ParseRun.Run(options),
+        "profiles-core" => ProfilesCoreRun.Run(options),
         _ => Fail("Unknown command " + options.Words[0]),
     };
 }

@@ -17,20 +17,12 @@ namespace MedComMailbox.IntegrationTests.Operations;
 /// The web host with the mailbox's health checks, whether or not Program.cs maps them yet: the probes are served by
 /// the same options <see cref="HealthApi.MapMailboxHealth"/> maps, in front of the app's own pipeline.
 /// </summary>
-internal sealed class HealthApp(IDictionary<string, string?>? settings = null) : MailboxApp(WithoutProfileWarmUp(settings), services =>
+internal sealed class HealthApp(IDictionary<string, string?>? settings = null) : MailboxApp(settings, services =>
 {
     services.AddMailboxHealthChecks(new ConfigurationBuilder().Build());
     services.AddSingleton<IStartupFilter, ProbeFilter>();
 })
 {
-    /// <summary>
-    /// The health checks' own budgets are seconds (the external probe's HTTP timeout is 5 s); the profile validator's
-    /// one-time build at start (tens of seconds of CPU on a loaded 2-core CI machine) is not what these tests are about
-    /// and must not decide them. Profile validation is tested in MedCom.Tests and the intake tests.
-    /// </summary>
-    private static Dictionary<string, string?> WithoutProfileWarmUp(IDictionary<string, string?>? settings) =>
-        new(settings ?? new Dictionary<string, string?>()) { ["Mailbox:ValidateProfiles"] = "false" };
-
     private sealed class ProbeFilter : IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>

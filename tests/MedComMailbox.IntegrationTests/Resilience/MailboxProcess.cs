@@ -58,10 +58,6 @@ internal sealed class MailboxProcess : IDisposable
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["DOTNET_NOLOGO"] = "1";
-        // The processes these tests start and kill test durability and hand-over, with budgets of seconds: each new
-        // process would first spend seconds of CPU building MedCom's profile validator (FHIR messages wait for it), so
-        // it is off unless a test turns it on. Profile validation itself is tested in MedCom.Tests and in-process.
-        start.Environment["Mailbox__ValidateProfiles"] = "false";
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

@@ -12,30 +12,39 @@ namespace MedComMailbox.MedCom.Fhir.Profiles;
 /// packages, which the library carries as embedded <c>.tgz</c> files (Fhir/Profiles/Packages), so validation
 /// runs offline and without the shared reference folder. One set per implementation guide, because MedCom's
 /// guides pin different versions of the same canonicals (messaging 2.1.0 for acknowledgements, 4.0.2 for
-/// CareCommunication). Read once; lookups are by canonical URL, with or without <c>|version</c>.
+/// CareCommunication). Lookups are by canonical URL, with or without <c>|version</c>. The packages' own
+/// <c>.index.json</c> says which file holds which canonical, so a resource is parsed only when the validator first
+/// asks for it (parsing every resource of the eleven packages cost seconds of CPU at start; a message needs a few dozen).
 /// </summary>
 public sealed class MedComPackageSource : IResourceResolver, IAsyncResourceResolver
 {
     private static readonly HashSet<string> Wanted = ["StructureDefinition", "ValueSet", "CodeSystem"];
+    // Before the static sets below: static initialisers run in the order they are written.
+    private static readonly System.Text.Json.JsonSerializerOptions IndexJson = new() { PropertyNameCaseInsensitive = true };
+    private static readonly FhirJsonDeserializer Parser = new(new DeserializerSettings().UsingMode(DeserializationMode.Recoverable));
 
-    private readonly FrozenDictionary<string, Resource> _byCanonical;
+    private readonly FrozenDictionary<string, Lazy<Resource?>> _byCanonical;
 
-    private MedComPackageSource(IReadOnlyList<string> packages)
+    internal MedComPackageSource(IReadOnlyList<string> packages)
     {
         Packages = packages;
-        var parser = new FhirJsonDeserializer(new DeserializerSettings().UsingMode(DeserializationMode.Recoverable));
-        var index = new Dictionary<string, Resource>(StringComparer.Ordinal);
+        var index = new Dictionary<string, Lazy<Resource?>>(StringComparer.Ordinal);
         foreach (var package in packages)
         {
-            foreach (var resource in ReadPackage(package, parser))
+            var (files, entries) = ReadPackage(package);
+            foreach (var entry in entries)
             {
-                if (resource is IVersionableConformanceResource { Url: { } url } conformance)
+                if (entry.Url is null || entry.ResourceType is null || !Wanted.Contains(entry.ResourceType) || entry.Filename is null
+                    || !files.TryGetValue(entry.Filename, out var bytes))
                 {
-                    index.TryAdd(url, resource);
-                    if (conformance.Version is { } version)
-                    {
-                        index.TryAdd(url + "|" + version, resource);
-                    }
+                    continue;
+                }
+
+                var resource = new Lazy<Resource?>(() => Parse(bytes), LazyThreadSafetyMode.ExecutionAndPublication);
+                index.TryAdd(entry.Url, resource);
+                if (entry.Version is { } version)
+                {
+                    index.TryAdd(entry.Url + "|" + version, resource);
                 }
             }
         }
@@ -59,7 +68,10 @@ public sealed class MedComPackageSource : IResourceResolver, IAsyncResourceResol
     public IReadOnlyList<string> Packages { get; }
 
     /// <summary>Every conformance resource of the set of one type (each once).</summary>
-    public IEnumerable<T> All<T>() where T : Resource => _byCanonical.Values.OfType<T>().Distinct();
+    public IEnumerable<T> All<T>() where T : Resource => _byCanonical.Values.Distinct().Select(r => r.Value).OfType<T>();
+
+    /// <summary>Whether the set carries this canonical (exactly as asked), without parsing it.</summary>
+    internal bool Carries(string canonical) => _byCanonical.ContainsKey(canonical);
 
     /// <summary>
     /// By canonical; a <c>|version</c> we do not carry falls back to the version we do when major and minor agree
@@ -69,17 +81,17 @@ public sealed class MedComPackageSource : IResourceResolver, IAsyncResourceResol
     {
         if (_byCanonical.TryGetValue(uri, out var exact))
         {
-            return exact;
+            return exact.Value;
         }
 
         var bar = uri.IndexOf('|', StringComparison.Ordinal);
-        if (bar < 0 || !_byCanonical.TryGetValue(uri[..bar], out var carried) || carried is not IVersionableConformanceResource { Version: { } version })
+        if (bar < 0 || !_byCanonical.TryGetValue(uri[..bar], out var lazy) || lazy.Value is not IVersionableConformanceResource { Version: { } version } carried)
         {
             return null;
         }
 
         static string MajorMinor(string v) => string.Join('.', v.Split('.').Take(2));
-        return MajorMinor(version) == MajorMinor(uri[(bar + 1)..]) ? carried : null;
+        return MajorMinor(version) == MajorMinor(uri[(bar + 1)..]) ? (Resource)carried : null;
     }
 
     public Resource? ResolveByUri(string uri) => ResolveByCanonicalUri(uri);
@@ -88,37 +100,56 @@ public sealed class MedComPackageSource : IResourceResolver, IAsyncResourceResol
 
     public System.Threading.Tasks.Task<Resource?> ResolveByUriAsync(string uri) => System.Threading.Tasks.Task.FromResult(ResolveByUri(uri));
 
-    private static List<Resource> ReadPackage(string package, BaseFhirJsonDeserializer parser)
+    /// <summary>The bytes of the package's top-level JSON files by name, and its <c>.index.json</c> entries.</summary>
+    private static (Dictionary<string, byte[]> Files, List<IndexEntry> Index) ReadPackage(string package)
     {
         var name = $"MedComMailbox.MedCom.Fhir.Profiles.Packages.{package}.tgz";
         using var stream = typeof(MedComPackageSource).Assembly.GetManifestResourceStream(name)
             ?? throw new InvalidOperationException($"The embedded FHIR package '{name}' is missing from the build.");
         using var gzip = new GZipStream(stream, CompressionMode.Decompress);
         using var tar = new TarReader(gzip);
-        var resources = new List<Resource>();
+        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        byte[]? index = null;
         while (tar.GetNextEntry() is { } entry)
         {
             var file = entry.Name.Replace('\\', '/');
             if (entry.DataStream is null || !file.StartsWith("package/", StringComparison.Ordinal) || file.Count(c => c == '/') != 1
-                || !file.EndsWith(".json", StringComparison.Ordinal) || file.EndsWith("package.json", StringComparison.Ordinal)
-                || !Wanted.Any(type => file.StartsWith("package/" + type + "-", StringComparison.Ordinal)))
+                || !file.EndsWith(".json", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var bare = file["package/".Length..];
+            if (bare != ".index.json" && !Wanted.Any(type => bare.StartsWith(type + "-", StringComparison.Ordinal)))
             {
                 continue;
             }
 
             using var copy = new MemoryStream();
             entry.DataStream.CopyTo(copy);
-            var reader = new System.Text.Json.Utf8JsonReader(copy.ToArray());
-            if (parser.TryDeserializeResource(ref reader, out var resource, out _) && resource is not null)
+            if (bare == ".index.json")
             {
-                resources.Add(resource);
+                index = copy.ToArray();
             }
-            else if (resource is not null)
+            else
             {
-                resources.Add(resource); // recoverable mode: a cosmetic error in a published package is no reason to lose it
+                files[bare] = copy.ToArray();
             }
         }
 
-        return resources;
+        var entries = index is null ? null : System.Text.Json.JsonSerializer.Deserialize<PackageIndex>(index, IndexJson)?.Files;
+        return (files, entries ?? throw new InvalidOperationException($"The embedded FHIR package '{name}' has no package/.index.json."));
     }
+
+    private static Resource? Parse(byte[] json)
+    {
+        var reader = new System.Text.Json.Utf8JsonReader(json);
+        // Recoverable mode: a cosmetic error in a published package is no reason to lose the resource.
+        Parser.TryDeserializeResource(ref reader, out var resource, out _);
+        return resource;
+    }
+
+    private sealed record PackageIndex(List<IndexEntry>? Files);
+
+    private sealed record IndexEntry(string? Filename, string? ResourceType, string? Url, string? Version);
 }

@@ -8,7 +8,7 @@ namespace MedComMailbox.MedCom.Fhir.Profiles;
 /// <summary>
 /// Validates a MedCom message against MedCom's published profiles with Firely's validator (Firely.Fhir.Validation.R4),
 /// offline: the profiles come from the packages the library embeds (<see cref="MedComPackageSource"/>), the base
-/// specification from the SDK's specification.zip. Built once per process and shared: the validator compiles each
+/// specification from a carried subset of it (<see cref="CoreSpecificationSource"/>). Built once per process and shared: the validator compiles each
 /// profile to an element schema the first time it meets it and keeps it, so <see cref="Warm"/> at start moves that
 /// cost out of the first message. Which findings reject and which only warn is decided in
 /// <see cref="ProfileFindings"/> (docs/adr/0012-profile-validation.md).
@@ -24,8 +24,13 @@ public sealed class MedComProfileValidator
     private readonly Validator _acknowledgement;
 
     private MedComProfileValidator()
+        : this(new CoreSpecificationSource(Path.Combine(AppContext.BaseDirectory, "specification.zip")))
     {
-        var core = ZipSource.CreateValidationSource(Path.Combine(AppContext.BaseDirectory, "specification.zip"));
+    }
+
+    /// <summary>A validator of its own over the given base specification (tests: to see what it was asked).</summary>
+    internal MedComProfileValidator(CoreSpecificationSource core)
+    {
         _careCommunication = Build(MedComPackageSource.CareCommunication, core);
         _acknowledgement = Build(MedComPackageSource.Acknowledgement, core);
     }
