@@ -40,6 +40,7 @@ public static class MedComErrors
     public static readonly MedComRule EnvelopeInvalid = new("envelope-invalid", F, AckCodes.Damaged, "VANS-kuverten er ugyldig", "The VANS envelope is invalid");
     public static readonly MedComRule EnvelopeMimeUnsupported = new("envelope-mime-unsupported", F, AckCodes.TypeUnsupported, "MIME-typen i kuverten understøttes ikke", "The MIME type in the envelope is not supported");
     public static readonly MedComRule FhirStructureInvalid = new("fhir-structure-invalid", F, AckCodes.DatatypeWrong, "FHIR-ressourcen overholder ikke basisspecifikationen", "The FHIR resource does not conform to the base specification");
+    public static readonly MedComRule StringTooLong = new("string-too-long", E, AckCodes.TooLong, "En tekstværdi er længere end FHIR's grænse på 1 MB", "A string value is longer than FHIR's limit of 1 MB");
     public static readonly MedComRule WhitespaceTrimmed = new("whitespace-trimmed", W, AckCodes.DatatypeWrong, "En værdi havde mellemrum før eller efter; de er fjernet", "A value had leading or trailing whitespace; it was trimmed");
 
     // Bundle (MedCom receiver point 2)

@@ -87,6 +87,7 @@ public static class WebRegistration
             options.DefaultForbidScheme = Schemes.Staff;
         });
         authentication.AddProviderSchemes();
+        services.AddClientCertificateTls();
 
         authentication.AddCookie(Schemes.Staff, options =>
         {

@@ -61,4 +61,51 @@ public sealed class HostileAnswerTests
         Assert.True(read.IsValid, string.Join("; ", read.Issues.Select(i => i.Code)));
         Assert.Equal(new InboundReader([Us]).Read(plain, "application/fhir+json").Summary.MessageId, read.Summary.MessageId);
     }
+    [Fact]
+    public void A_string_over_fhirs_one_megabyte_limit_is_refused_as_too_long_and_the_sender_still_gets_a_negative_acknowledgement()
+    {
+        var plain = File.ReadAllText(RepoPaths.Sample("carecommunication", "gp-referral-child.json"));
+        var huge = WithText(plain, new string('x', 3 * 1024 * 1024));
+
+        var read = new InboundReader([Us]).Read(huge, "application/fhir+json");
+
+        Assert.False(read.IsValid);
+        var tooLong = Assert.Single(read.Issues, i => i.Code == MedComErrors.StringTooLong.Code);
+        Assert.Equal("contentString", tooLong.Location);
+        var known = new InboundReader([Us]).Read(Encoding.UTF8.GetBytes(plain), "application/fhir+json").Summary;
+        Assert.Equal(known.MessageId, read.Summary.MessageId);
+        Assert.Equal(known.SenderGln, read.Summary.SenderGln);
+        var nack = new AcknowledgementFactory().CreateAcknowledgement(read, AcknowledgementOutcome.FatalError, read.Issues, Us, Now)!;
+        Assert.Contains(MedComErrors.AckCodes.TooLong, Encoding.UTF8.GetString(nack.Body.Span), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Strings_up_to_the_limit_and_attachment_data_of_any_size_are_not_cut()
+    {
+        var plain = File.ReadAllText(RepoPaths.Sample("carecommunication", "gp-referral-child.json"));
+        var options = new System.Text.Json.JsonReaderOptions { MaxDepth = 128 };
+        var start = plain.IndexOf("\"contentString\": \"", StringComparison.Ordinal) + "\"contentString\": \"".Length;
+        var valueBytes = Encoding.UTF8.GetByteCount(plain[start..plain.IndexOf('"', start)]);
+        var atLimit = WithText(plain, new string('x', JsonStringLimit.MaxStringBytes - valueBytes));
+        Assert.Null(JsonStringLimit.Shorten(atLimit, options));
+        Assert.NotNull(JsonStringLimit.Shorten(WithText(plain, new string('x', JsonStringLimit.MaxStringBytes - valueBytes + 1)), options));
+
+        var attachment = File.ReadAllText(RepoPaths.Sample("carecommunication", "gp-referral-with-attachment.json"));
+        var at = attachment.IndexOf("\"data\"", StringComparison.Ordinal);
+        var open = attachment.IndexOf('"', at + "\"data\"".Length + 1);
+        var large = Encoding.UTF8.GetBytes(attachment.Insert(open + 1, Convert.ToBase64String(new byte[3 * 1024 * 1024])));
+        Assert.Null(JsonStringLimit.Shorten(large, options));
+
+        var twice = WithText(plain, new string('y', 2 * 1024 * 1024));
+        var cut = JsonStringLimit.Shorten(twice, options)!.Value;
+        Assert.Equal(["contentString"], cut.Properties);
+        Assert.True(cut.Body.Length < plain.Length + 100, $"{cut.Body.Length} bytes");
+        using var document = System.Text.Json.JsonDocument.Parse(cut.Body);
+    }
+
+    private static byte[] WithText(string referral, string text)
+    {
+        var at = referral.IndexOf("\"contentString\": \"", StringComparison.Ordinal) + "\"contentString\": \"".Length;
+        return Encoding.UTF8.GetBytes(referral.Insert(at, text));
+    }
 }

@@ -17,9 +17,10 @@ public sealed class SampleTests
 
     /// <summary>
     /// Rules no single file can break: they need a transport, or state across messages; or, for profile-code-unknown, a
-    /// required MedCom binding our own rules do not already check (CareCommunication 5.0.2 has none: ProfileFindingsTests).
+    /// required MedCom binding our own rules do not already check (CareCommunication 5.0.2 has none: ProfileFindingsTests);
+    /// or, for string-too-long, a file over a megabyte (HostileAnswerTests makes one).
     /// </summary>
-    private static readonly HashSet<string> NotFileRules = [MedComErrors.WhitespaceTrimmed.Code, MedComErrors.PayloadProvenanceMismatch.Code, MedComErrors.BundleIdReused.Code, MedComErrors.ProfileCodeUnknown.Code];
+    private static readonly HashSet<string> NotFileRules = [MedComErrors.WhitespaceTrimmed.Code, MedComErrors.PayloadProvenanceMismatch.Code, MedComErrors.BundleIdReused.Code, MedComErrors.ProfileCodeUnknown.Code, MedComErrors.StringTooLong.Code];
 
     /// <summary>
     /// Inbound samples are read as our mailbox reads them. Samples we send (sender is one of ours) are read as

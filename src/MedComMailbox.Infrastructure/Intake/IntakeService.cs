@@ -317,14 +317,17 @@ public sealed partial class IntakeService(
     private MessageRecord Record(Guid id, InboundReadResult read, ReadOnlyMemory<byte> body, string? contentType, string channel, string? sourceName, long now, bool valid, IReadOnlyList<MedComIssue> issues, string? dedupeKey)
     {
         var s = read.Summary;
-        var record = MessageRecord.Create(id, MessageDirection.In, s, body.ToArray(), now);
         var cap = quarantine.RejectedBodyMaxBytes;
-        if (!valid && record.Raw.Length > cap)
+        var cut = !valid && body.Length > cap;
+        // A rejected message keeps its size and hash but only the head of its body: a hostile sender cannot fill the
+        // disk with 20 MB rejects. A rejection of ours (receiver not yet configured) is answered with a negative
+        // acknowledgement, so the sender sends it again; reprocessing needs the whole body and only sees the head.
+        // The head is copied alone (not the whole body first), so a 20 MB reject costs its head in memory too.
+        var record = MessageRecord.Create(id, MessageDirection.In, s, (cut ? body[..cap] : body).ToArray(), now);
+        if (cut)
         {
-            // A rejected message keeps its size and hash but only the head of its body: a hostile sender cannot fill the
-            // disk with 20 MB rejects. A rejection of ours (receiver not yet configured) is answered with a negative
-            // acknowledgement, so the sender sends it again; reprocessing needs the whole body and only sees the head.
-            record.Raw = record.Raw[..cap];
+            record.SizeBytes = body.Length;
+            record.RawSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body.Span));
         }
 
         record.Status = valid ? MessageStatus.Accepted : MessageStatus.Rejected;

@@ -17,9 +17,12 @@ public sealed class QuarantineOptions
     [Range(0, 1_000_000, ErrorMessage = "Quarantine:MaxFiles must be between 0 and 1000000.")]
     public int MaxFiles { get; set; } = 1000;
 
-    /// <summary>A rejected (but readable) message keeps at most this much of its body in the message store (default 1 MiB).</summary>
+    /// <summary>
+    /// A rejected (but readable) message keeps at most this much of its body in the message store (default 64 KiB: a
+    /// text-only referral whole, the head of one with attachments; the sender resends after the negative acknowledgement).
+    /// </summary>
     [Range(1024, 512 * 1024 * 1024, ErrorMessage = "Quarantine:RejectedBodyMaxBytes must be between 1024 and 536870912 bytes.")]
-    public int RejectedBodyMaxBytes { get; set; } = 1024 * 1024;
+    public int RejectedBodyMaxBytes { get; set; } = 64 * 1024;
 
     /// <summary>How long a body is kept (default 7 days).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "90.00:00:00", ErrorMessage = "Quarantine:Retention must be between 0 and 90 days.")]

@@ -33,9 +33,15 @@ public static class FhirCodec
 
         try
         {
-            var reader = new System.Text.Json.Utf8JsonReader(utf8, new System.Text.Json.JsonReaderOptions { MaxDepth = 128, CommentHandling = System.Text.Json.JsonCommentHandling.Disallow });
+            var options = new System.Text.Json.JsonReaderOptions { MaxDepth = 128, CommentHandling = System.Text.Json.JsonCommentHandling.Disallow };
+            // Values over FHIR's 1 MB string limit are cut out before the SDK turns them into .NET strings.
+            var shortened = JsonStringLimit.Shorten(utf8, options);
+            var reader = new System.Text.Json.Utf8JsonReader(shortened is { } cut ? cut.Body : utf8, options);
             Json.TryDeserializeResource(reader, out var resource, out var errors);
-            return Classify(resource, errors);
+            var result = Classify(resource, errors);
+            return shortened is { } found
+                ? result with { Issues = [.. found.Properties.Select(p => MedComErrors.StringTooLong.At(p.Length > 0 ? p : null)), .. result.Issues] }
+                : result;
         }
         catch (System.Text.Json.JsonException ex)
         {
