@@ -76,6 +76,57 @@ internal static class Baselines
         return figures;
     }
 
+    /// <summary>
+    /// CPU time per message (µs) of Firely's raw parse, ours with profiles off and ours with profiles on, each side run
+    /// until it has used <paramref name="budget"/> of CPU: on a shared machine wall time mostly measures the others.
+    /// </summary>
+    public static IReadOnlyList<(string Payloads, double Raw, double Rules, double Profiles)> ParseCpu(IReadOnlyList<LoadMessage> corpus, TimeSpan budget)
+    {
+        var rules = new InboundReader(Ours, validateProfiles: false);
+        var profiles = new InboundReader(Ours, validateProfiles: true);
+        var firely = new FhirJsonDeserializer(new DeserializerSettings().UsingMode(DeserializationMode.Strict));
+        var figures = new List<(string, double, double, double)>();
+        foreach (var group in corpus.Where(m => m.Kind != LoadKind.OioXml).GroupBy(m => m.Kind).OrderBy(g => g.Key))
+        {
+            var payloads = group.Take(200).ToList();
+            Func<LoadMessage, object?> raw = m =>
+            {
+                firely.TryDeserializeResource(new System.Text.Json.Utf8JsonReader(m.Body), out var resource, out _);
+                return resource;
+            };
+            var r = CpuPerMessage(raw, payloads, budget);
+            var a = CpuPerMessage(m => rules.Read(m.Body, m.ContentType), payloads, budget);
+            var b = CpuPerMessage(m => profiles.Read(m.Body, m.ContentType), payloads, budget);
+            figures.Add((Describe(group.Key), r, a, b));
+        }
+
+        return figures;
+    }
+
+    private static double CpuPerMessage(Func<LoadMessage, object?> work, List<LoadMessage> payloads, TimeSpan budget)
+    {
+        for (var i = 0; i < Math.Min(20, payloads.Count); i++)
+        {
+            GC.KeepAlive(work(payloads[i]));
+        }
+
+        var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var start = process.TotalProcessorTime;
+        long n = 0;
+        TimeSpan used;
+        do
+        {
+            GC.KeepAlive(work(payloads[(int)(n % payloads.Count)]));
+            n++;
+            process.Refresh();
+            used = process.TotalProcessorTime - start;
+        }
+        while (used < budget);
+
+        return used.TotalMicroseconds / n;
+    }
+
     /// <summary>Single-row transactions per second on a fresh file beside the mailbox's, with the mailbox's pragmas (WAL, synchronous=FULL).</summary>
     public static async Task<double> SqliteCommitsPerSecondAsync(string directory, TimeSpan duration)
     {

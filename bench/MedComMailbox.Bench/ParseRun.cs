@@ -42,6 +42,16 @@ internal static class ParseRun
                     $"| {a.Payloads} | {a.RawMicros:0} | {a.OursMicros:0} ({a.Ratio:0.00}×) | {b.OursMicros:0} ({b.OursMicros / a.RawMicros:0.00}×) | {(b.OursMicros - a.OursMicros) / 1000:0.00} ms |"));
             }
 
+            Console.WriteLine();
+            Console.WriteLine("CPU time per message (process CPU, each side until it used 2 s of CPU):");
+            Console.WriteLine("| payloads | raw µs CPU | ours, rules only µs CPU (×raw) | ours, rules + profiles µs CPU (×raw) | profiles add (CPU) |");
+            Console.WriteLine("|---|---|---|---|---|");
+            foreach (var (payloads, raw, rules, profiles) in Baselines.ParseCpu(corpus, TimeSpan.FromSeconds(2)))
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {payloads} | {raw:0} | {rules:0} ({rules / raw:0.00}×) | {profiles:0} ({profiles / raw:0.00}×) | {(profiles - rules) / 1000:0.00} ms |"));
+            }
+
             return 0;
         }
         finally
