@@ -135,18 +135,47 @@ public sealed partial class IntakeService(
     {
         var s = read.Summary;
         var now = time.GetUtcNow();
-        var nowMs = now.ToUnixTimeMilliseconds();
         var us = Answerer(s);
         var dedupeKey = DedupeKey(s);
 
-        // The answer to the message as read, with its VANS envelope, is built before the transaction: SQLite admits one
-        // writer at a time, and nobody waits for this out here. Only a duplicate or a reused Bundle.id, both found
-        // inside, change the answer; those build theirs there.
+        // Everything that costs CPU is done before the write: the answer to the message as read with its VANS envelope,
+        // the row with its copy of the body and its SHA-256. SQLite admits one writer at a time, and nobody waits for
+        // this out here. Only a duplicate or a reused Bundle.id, both found inside, change the answer; those rebuild it there.
         var issues = read.Issues.ToList();
         var asRead = Prepare(read, issues.Any(i => i.IsBlocking) ? AcknowledgementOutcome.FatalError : AcknowledgementOutcome.Ok, issues, us, s.SenderGln, now);
+        var id = replacing is null ? Guid.NewGuid() : Guid.Parse(replacing.Id);
+        var record = Record(id, read, body, contentType, channel, sourceName, replacing?.ReceivedAt ?? now.ToUnixTimeMilliseconds(), dedupeKey);
+        Classify(record, issues);
 
-        await using var connection = await store.Database.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        using var activity = MailboxTelemetry.StartForMessage("medcom.intake", id, System.Diagnostics.ActivityKind.Consumer);
+        // On SQLite the process's one writer runs this with other intakes in one commit; it returns after that commit.
+        var stored = await store.Database.WriteAsync(
+            (connection, transaction, _) => StoreInTransactionAsync(connection, transaction, read, record, issues, asRead, us, now, replacing),
+            cancellationToken);
+        if (stored is null)
+        {
+            return null;
+        }
+
+        var (result, mailboxGln) = stored.Value;
+        if (result.Outcome == IntakeOutcome.Duplicate)
+        {
+            telemetry.MessageDuplicated(mailboxGln, s.Kind);
+            return result;
+        }
+
+        _transientSent.TryRemove(s.MessageId ?? "", out _);
+        telemetry.MessageStored(mailboxGln, s.Kind, result.Outcome == IntakeOutcome.Accepted);
+        return result;
+    }
+
+    /// <summary>The statements of one intake, in the given transaction. Only SQL and what a finding inside changes.</summary>
+    private async Task<(IntakeResult Result, string? MailboxGln)?> StoreInTransactionAsync(
+        DbConnection connection, DbTransaction transaction, InboundReadResult read, MessageRecord record, List<MedComIssue> issues,
+        PreparedAnswer asRead, MailboxIdentity us, DateTimeOffset now, MessageRecord? replacing)
+    {
+        var s = read.Summary;
+        var nowMs = now.ToUnixTimeMilliseconds();
 
         // Reprocessing: the rejected row gives way first, so its dedupe key does not make the message its own duplicate.
         if (replacing is not null &&
@@ -155,12 +184,9 @@ public sealed partial class IntakeService(
             return null;
         }
 
-        if (dedupeKey is not null && await store.FindByDedupeKeyAsync(connection, transaction, dedupeKey) is { } first)
+        if (record.DedupeKey is { } dedupeKey && await store.FindByDedupeKeyAsync(connection, transaction, dedupeKey) is { } first)
         {
-            var duplicate = await AnswerDuplicateAsync(connection, transaction, read, first, us, now);
-            await transaction.CommitAsync(cancellationToken);
-            telemetry.MessageDuplicated(first.MailboxGln, s.Kind);
-            return duplicate;
+            return (await AnswerDuplicateAsync(connection, transaction, read, first, us, now), first.MailboxGln);
         }
 
         var prepared = asRead;
@@ -169,12 +195,11 @@ public sealed partial class IntakeService(
         {
             issues.Add(MedComErrors.BundleIdReused.At("Bundle.id"));
             prepared = Prepare(read, issues.Any(i => i.IsBlocking) ? AcknowledgementOutcome.FatalError : AcknowledgementOutcome.Ok, issues, us, s.SenderGln, now);
+            Classify(record, issues);
         }
 
-        var valid = !issues.Any(i => i.IsBlocking);
-        var id = replacing is null ? Guid.NewGuid() : Guid.Parse(replacing.Id);
-        using var activity = MailboxTelemetry.StartForMessage("medcom.intake", id, System.Diagnostics.ActivityKind.Consumer);
-        var record = Record(id, read, body, contentType, channel, sourceName, replacing?.ReceivedAt ?? nowMs, valid, issues, dedupeKey);
+        var valid = record.Status == MessageStatus.Accepted;
+        var id = Guid.Parse(record.Id);
         var answer = prepared.Answer;
         record.AckCode = AnswerCode(answer);
         record.AckMessageId = answer?.MessageId;
@@ -201,10 +226,7 @@ public sealed partial class IntakeService(
             await store.PublishLaterAsync(connection, transaction, key, new MedComMessageReceived(id, record.MailboxGln!, s.SenderGln, s.Kind.ToString(), s.Category, record.ThreadId, s.Activity, now), nowMs);
         }
 
-        await transaction.CommitAsync(cancellationToken);
-        _transientSent.TryRemove(s.MessageId ?? "", out _);
-        telemetry.MessageStored(record.MailboxGln, s.Kind, valid);
-        return new IntakeResult(valid ? IntakeOutcome.Accepted : IntakeOutcome.Rejected, id, s.Kind, s.MessageId, answer?.MessageId, record.AckCode, issues);
+        return (new IntakeResult(valid ? IntakeOutcome.Accepted : IntakeOutcome.Rejected, id, s.Kind, s.MessageId, answer?.MessageId, record.AckCode, issues), record.MailboxGln);
     }
 
     /// <summary>MedCom: a duplicate is not stored or shown again, and gets the same acknowledgement content as the first time.</summary>
@@ -314,15 +336,14 @@ public sealed partial class IntakeService(
         _ => answer.DocumentName == MedCom.OioXml.OioXmlCodes.NegativeReceiptDocumentName ? "negative" : "positive",
     };
 
-    private MessageRecord Record(Guid id, InboundReadResult read, ReadOnlyMemory<byte> body, string? contentType, string channel, string? sourceName, long now, bool valid, IReadOnlyList<MedComIssue> issues, string? dedupeKey)
+    /// <summary>The row as read: the copy of the body and its SHA-256 are made here, before the write.</summary>
+    private MessageRecord Record(Guid id, InboundReadResult read, ReadOnlyMemory<byte> body, string? contentType, string channel, string? sourceName, long now, string? dedupeKey)
     {
         var s = read.Summary;
         var cap = quarantine.RejectedBodyMaxBytes;
-        var cut = !valid && body.Length > cap;
-        // A rejected message keeps its size and hash but only the head of its body: a hostile sender cannot fill the
-        // disk with 20 MB rejects. A rejection of ours (receiver not yet configured) is answered with a negative
-        // acknowledgement, so the sender sends it again; reprocessing needs the whole body and only sees the head.
-        // The head is copied alone (not the whole body first), so a 20 MB reject costs its head in memory too.
+        // A message already rejected as read keeps only its head (see Classify); the head is copied alone, not the whole
+        // body first, so a 20 MB reject costs its head in memory too. Size and hash are of the whole body.
+        var cut = !read.IsValid && body.Length > cap;
         var record = MessageRecord.Create(id, MessageDirection.In, s, (cut ? body[..cap] : body).ToArray(), now);
         if (cut)
         {
@@ -330,14 +351,29 @@ public sealed partial class IntakeService(
             record.RawSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body.Span));
         }
 
-        record.Status = valid ? MessageStatus.Accepted : MessageStatus.Rejected;
         record.Channel = channel;
         record.SourceName = sourceName;
         record.ContentType = contentType;
         record.MailboxGln = mailboxOptions.Value.Find(s.ReceiverGln)?.Gln;
         record.DedupeKey = dedupeKey;
-        record.ErrorCodes = issues.Any(i => i.IsBlocking) ? string.Join(',', issues.Where(i => i.IsBlocking).Select(i => i.Code).Distinct()) : null;
         return record;
+    }
+
+    /// <summary>Status and error codes from the issues; a rejected row keeps only the head of its body.</summary>
+    private void Classify(MessageRecord record, IReadOnlyList<MedComIssue> issues)
+    {
+        var valid = !issues.Any(i => i.IsBlocking);
+        var cap = quarantine.RejectedBodyMaxBytes;
+        if (!valid && record.Raw.Length > cap)
+        {
+            // A rejected message keeps its size and hash but only the head of its body: a hostile sender cannot fill the
+            // disk with 20 MB rejects. A rejection of ours (receiver not yet configured) is answered with a negative
+            // acknowledgement, so the sender sends it again; reprocessing needs the whole body and only sees the head.
+            record.Raw = record.Raw[..cap];
+        }
+
+        record.Status = valid ? MessageStatus.Accepted : MessageStatus.Rejected;
+        record.ErrorCodes = valid ? null : string.Join(',', issues.Where(i => i.IsBlocking).Select(i => i.Code).Distinct());
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} ({Kind}) {Outcome}, answered {AcknowledgementCode}, via {Channel}")]

@@ -42,7 +42,14 @@ public sealed partial class OutboundMessages(
     /// Stores and queues the document in the caller's transaction, so that it goes out only if the caller's own change
     /// commits (the workflow's case and its reply to the GP). The dispatcher picks it up after the commit.
     /// </summary>
-    public async Task<Guid> SendAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, OutboundDocument document, MailboxIdentity from)
+    public Task<Guid> SendAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, OutboundDocument document, MailboxIdentity from) =>
+        StoreAsync(connection, transaction, Prepare(document, from));
+
+    /// <summary>
+    /// The CPU part of sending, for a caller to do before its write transaction: the read-back for the thread and routing
+    /// facts, the row with its copy and SHA-256 of the body, and the VANS envelope.
+    /// </summary>
+    public PreparedOutbound Prepare(OutboundDocument document, MailboxIdentity from)
     {
         var receiver = document.ReceiverGln ?? throw new ArgumentException("The document names no receiver.", nameof(document));
         // Read back as the receiver will, for the thread and routing facts; the builders made it valid.
@@ -63,17 +70,23 @@ public sealed partial class OutboundMessages(
         record.SenderSor = from.SorId;
         record.ReceiverGln = receiver;
         record.MessageId = document.MessageId;
-        record.EnvelopeId = null;
         record.SendAttempts = 1;
         record.LastSentAt = nowMs;
-
-        await store.PlaceInThreadAsync(connection, transaction, record);
         var envelope = OutgoingEnvelope.Wrap(envelopes, document, from.Gln, receiver, now);
         record.EnvelopeId = envelope.EnvelopeId;
+        return new PreparedOutbound(record, envelope, document.Kind);
+    }
+
+    /// <summary>Stores and queues a prepared document in the caller's transaction (only SQL). Returns our id of the stored message.</summary>
+    public async Task<Guid> StoreAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, PreparedOutbound prepared)
+    {
+        var record = prepared.Record;
+        await store.PlaceInThreadAsync(connection, transaction, record);
         await store.InsertAsync(connection, transaction, record);
         await store.AdoptOrphansAsync(connection, transaction, record);
-        await QueueDeliveryAsync(connection, transaction, record.Id, document.Kind, envelope, nowMs);
-        LogSent(logger, id, document.Kind);
+        await QueueDeliveryAsync(connection, transaction, record.Id, prepared.Kind, prepared.Envelope, record.LastSentAt ?? record.ReceivedAt);
+        var id = Guid.Parse(record.Id);
+        LogSent(logger, id, prepared.Kind);
         return id;
     }
 

@@ -21,6 +21,10 @@ public sealed partial class MailboxDatabase
 
     public Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default) => Dialect.OpenAsync(cancellationToken);
 
+    /// <inheritdoc cref="SqlDialect.WriteAsync{T}"/>
+    public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default) =>
+        Dialect.WriteAsync(work, cancellationToken);
+
     public static MailboxDatabase From(StorageOptions storage, MailboxOptions mailbox)
     {
         var connectionString = storage.ConnectionString;

@@ -21,6 +21,20 @@ public abstract class SqlDialect(string connectionString)
     /// <summary>Opens a connection ready for use (SQLite: with the durability pragmas set).</summary>
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Runs a unit of work that writes, in one transaction, and completes after the commit that holds its rows. The
+    /// unit runs statements on the connection and transaction it is given and nothing else (no network, no CPU-heavy
+    /// building: do that before). By default each unit has its own connection and transaction (SQL Server).
+    /// </summary>
+    public virtual async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var result = await work(connection, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
     /// <summary>Keeps the query planner's statistics current (SQLite: <c>PRAGMA optimize</c>; SQL Server updates its own).</summary>
     public virtual Task OptimizeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

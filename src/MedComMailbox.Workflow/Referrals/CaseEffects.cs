@@ -46,7 +46,8 @@ public sealed class CaseEffects(
         ReferralCase @case,
         IReadOnlyList<CaseEffect> effects,
         DateTimeOffset now,
-        string? actor)
+        string? actor,
+        IReadOnlyDictionary<LetterKind, PreparedOutbound>? prepared = null)
     {
         var nowMs = now.ToUnixTimeMilliseconds();
         var wakeSweep = false;
@@ -54,6 +55,10 @@ public sealed class CaseEffects(
         {
             switch (effect)
             {
+                case SendGpMessage gp when prepared is not null && prepared.TryGetValue(gp.Letter, out var ready):
+                    await StoreGpMessageAsync(connection, transaction, row, gp.Letter, ready, now);
+                    break;
+
                 case SendGpMessage gp:
                     await SendGpMessageAsync(connection, transaction, row, @case, gp.Letter, now);
                     break;
@@ -160,8 +165,43 @@ public sealed class CaseEffects(
         };
     }
 
+    /// <summary>
+    /// The MedCom messages to the GP that <paramref name="effects"/> ask for, built before the caller's write transaction
+    /// (template, FHIR/OIOXML build, read-back, envelope: all CPU), from the referral the caller has already read.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<LetterKind, PreparedOutbound>> PrepareGpMessagesAsync(
+        CaseRow row, ReferralCase @case, IReadOnlyList<CaseEffect> effects, MessageRecord referral, object? parsedReferral, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var prepared = new Dictionary<LetterKind, PreparedOutbound>();
+        var kinds = effects.OfType<SendGpMessage>().Select(e => e.Letter).Distinct().ToList();
+        if (kinds.Count == 0)
+        {
+            return prepared;
+        }
+
+        await using var connection = await cases.Database.OpenAsync(cancellationToken);
+        foreach (var kind in kinds)
+        {
+            var (document, us) = await BuildGpMessageAsync(connection, null, row, @case, kind, referral, parsedReferral, now, null);
+            prepared[kind] = outbound.Prepare(document, us);
+        }
+
+        return prepared;
+    }
+
     private async Task SendGpMessageAsync(
         DbConnection connection, DbTransaction transaction, CaseRow row, ReferralCase @case, LetterKind kind, DateTimeOffset now, IReadOnlyDictionary<string, string>? extra = null)
+    {
+        // Read in the case's own transaction: another connection could wait on this one's locks (SQL Server).
+        var referral = await connection.QuerySingleOrDefaultAsync<MessageRecord>("SELECT * FROM messages WHERE id = @id", new { id = row.ReferralMessageId }, transaction)
+            ?? throw new InvalidOperationException("The referral of the case is missing.");
+        var (document, us) = await BuildGpMessageAsync(connection, transaction, row, @case, kind, referral, reader.Read(referral.Raw, referral.ContentType).Parsed, now, extra);
+        await StoreGpMessageAsync(connection, transaction, row, kind, outbound.Prepare(document, us), now);
+    }
+
+    private async Task<(OutboundDocument Document, MailboxIdentity Us)> BuildGpMessageAsync(
+        DbConnection connection, DbTransaction? transaction, CaseRow row, ReferralCase @case, LetterKind kind, MessageRecord referral, object? parsedReferral,
+        DateTimeOffset now, IReadOnlyDictionary<string, string>? extra)
     {
         var values = CommonValues(row);
         values["recipientName"] = row.GpName ?? "læge";
@@ -170,13 +210,14 @@ public sealed class CaseEffects(
         var template = await templates.GetAsync(connection, transaction, kind);
         var text = template.Render(values);
         var us = mailbox.Value.Find(row.MailboxGln) ?? throw new InvalidOperationException("The case's mailbox is no longer configured.");
-        // Read in the case's own transaction: another connection could wait on this one's locks (SQL Server).
-        var referral = await connection.QuerySingleOrDefaultAsync<MessageRecord>("SELECT * FROM messages WHERE id = @id", new { id = row.ReferralMessageId }, transaction)
-            ?? throw new InvalidOperationException("The referral of the case is missing.");
         var signature = options.Value.Signature;
         var author = new SegmentAuthor(signature.GivenName, signature.FamilyName, null, options.Value.Committee, signature.Phone);
-        var document = MedComReplies.Build(referral, reader.Read(referral.Raw, referral.ContentType).Parsed, new SegmentDraft(text, author), template.Title, us, now);
-        var id = await outbound.SendAsync(connection, transaction, document, us);
+        return (MedComReplies.Build(referral, parsedReferral, new SegmentDraft(text, author), template.Title, us, now), us);
+    }
+
+    private async Task StoreGpMessageAsync(DbConnection connection, DbTransaction transaction, CaseRow row, LetterKind kind, PreparedOutbound prepared, DateTimeOffset now)
+    {
+        var id = await outbound.StoreAsync(connection, transaction, prepared);
         await cases.AttachMessageAsync(connection, transaction, row.Id, id.ToString(), kind.ToString(), now.ToUnixTimeMilliseconds());
         await cases.AddEventAsync(connection, transaction, row.Id, now.ToUnixTimeMilliseconds(), "gp-message", $"{LetterName(kind)} sendt til lægen som MedCom-svar", null);
     }

@@ -4,10 +4,12 @@ using Dapper;
 using MedComMailbox.Contracts;
 using MedComMailbox.Core.Committee;
 using MedComMailbox.Core.Consent;
+using MedComMailbox.Core.Letters;
 using MedComMailbox.Core.People;
 using MedComMailbox.Core.Referrals;
 using MedComMailbox.Infrastructure.Citizens;
 using MedComMailbox.Infrastructure.Configuration;
+using MedComMailbox.Infrastructure.Outbound;
 using MedComMailbox.Infrastructure.Outbox;
 using MedComMailbox.Infrastructure.Storage;
 using MedComMailbox.MedCom;
@@ -83,7 +85,8 @@ public sealed partial class ReferralWorkflow(
             candidates = await cases.CandidatesAsync(connection, null, message.PatientCpr, message.ThreadId);
         }
 
-        var summary = reader.Read(message.Raw, message.ContentType).Summary;
+        var read = reader.Read(message.Raw, message.ContentType);
+        var summary = read.Summary;
         var input = new TriageInput(messageId, message.Kind, message.Category, message.Topic, message.PatientCpr, message.ThreadId,
             message.SenderGln, message.MailboxGln ?? message.ReceiverGln, DateTimeOffset.FromUnixTimeMilliseconds(message.ReceivedAt));
         var decision = TriageClassifier.Classify(input, candidates, _rules.Value);
@@ -113,7 +116,7 @@ public sealed partial class ReferralWorkflow(
         {
             try
             {
-                var outcome = await StoreTriageAsync(message, summary, decision, child, custody, deferred, consumer, retry, cancellationToken);
+                var outcome = await StoreTriageAsync(message, read, decision, child, custody, deferred, consumer, retry, cancellationToken);
                 if (outcome != TriageOutcome.AlreadyDone)
                 {
                     LogTriaged(logger, messageId, message.Kind, message.Category, outcome);
@@ -128,11 +131,17 @@ public sealed partial class ReferralWorkflow(
     }
 
     private async Task<TriageOutcome> StoreTriageAsync(
-        MessageRecord message, InboundMessageSummary summary, TriageDecision decision, CprNumber? child, ChildCustody? custody,
+        MessageRecord message, InboundReadResult read, TriageDecision decision, CprNumber? child, ChildCustody? custody,
         bool deferred, string consumer, bool retry, CancellationToken cancellationToken)
     {
+        var summary = read.Summary;
         var now = time.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
+        // A new case, its snapshot and its reply to the GP are built before the write transaction (the rules, JSON, the
+        // FHIR/OIOXML build and envelope are CPU), from the referral read above; the transaction then only runs SQL.
+        var opening = !deferred && decision.Route == TriageRoute.NewReferral
+            ? await PrepareCaseAsync(message, read, decision, child!.Value, custody, now, cancellationToken)
+            : null;
         await using var connection = await cases.Database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var entry = new InboxEntry(
@@ -158,7 +167,7 @@ public sealed partial class ReferralWorkflow(
         }
         else if (decision.Route == TriageRoute.NewReferral && await cases.FindByReferralAsync(connection, transaction, message.Id) is null)
         {
-            await OpenCaseAsync(connection, transaction, message, summary, decision, child!.Value, custody, now);
+            await OpenCaseAsync(connection, transaction, message, summary, decision, opening!, now);
             outcome = TriageOutcome.Opened;
         }
         else
@@ -172,10 +181,13 @@ public sealed partial class ReferralWorkflow(
         return outcome;
     }
 
-    private async Task OpenCaseAsync(
-        DbConnection connection, DbTransaction transaction, MessageRecord message, InboundMessageSummary summary,
-        TriageDecision decision, CprNumber child, ChildCustody? custody, DateTimeOffset now)
+    /// <summary>A case about to be opened, with its effects and the GP messages they ask for, all built outside the transaction.</summary>
+    private sealed record CaseOpening(CaseRow Row, ReferralCase Case, IReadOnlyList<CaseEffect> Effects, IReadOnlyDictionary<LetterKind, PreparedOutbound> GpMessages);
+
+    private async Task<CaseOpening> PrepareCaseAsync(
+        MessageRecord message, InboundReadResult read, TriageDecision decision, CprNumber child, ChildCustody? custody, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var summary = read.Summary;
         var holders = (custody?.CustodyHolders ?? []).Where(h => !h.Dead).ToList();
         var parties = holders.Select(h => new CaseParty(h.Cpr, PartyRole.CustodyHolder, h.ProtectedAddress)).ToList();
         var names = holders.ToDictionary(h => h.Cpr, h => h.Name, StringComparer.Ordinal);
@@ -198,6 +210,17 @@ public sealed partial class ReferralWorkflow(
             PartyNames = JsonSerializer.Serialize(names, CaseStore.Json),
             Version = 1,
         };
+        row.Flagged = custody is null;
+        CaseEffects.Refresh(row, @case, now);
+        var gpMessages = await effects.PrepareGpMessagesAsync(row, @case, caseEffects, message, read.Parsed, now, cancellationToken);
+        return new CaseOpening(row, @case, caseEffects, gpMessages);
+    }
+
+    private async Task OpenCaseAsync(
+        DbConnection connection, DbTransaction transaction, MessageRecord message, InboundMessageSummary summary,
+        TriageDecision decision, CaseOpening opening, DateTimeOffset now)
+    {
+        var row = opening.Row;
         await cases.AttachMessageAsync(connection, transaction, row.Id, message.Id, "referral", row.OpenedAt);
         await cases.AddEventAsync(connection, transaction, row.Id, row.OpenedAt, "received",
             $"Henvisning modtaget fra {summary.SenderName ?? message.SenderGln ?? "afsender"}; sag oprettet", null);
@@ -206,14 +229,12 @@ public sealed partial class ReferralWorkflow(
             await cases.AddEventAsync(connection, transaction, row.Id, row.OpenedAt, "linked", $"Genhenvisning: barnet havde en sag, der blev afsluttet for nylig ({earlier})", null);
         }
 
-        if (custody is null)
+        if (row.Flagged)
         {
             await cases.AddEventAsync(connection, transaction, row.Id, row.OpenedAt, "flag", "CPR-registret kender ikke barnets CPR-nummer", null);
-            row.Flagged = true;
         }
 
-        CaseEffects.Refresh(row, @case, now);
-        await effects.ApplyAsync(connection, transaction, row, @case, caseEffects, now, null);
+        await effects.ApplyAsync(connection, transaction, row, opening.Case, opening.Effects, now, null, opening.GpMessages);
         await cases.InsertAsync(connection, transaction, row);
     }
 
