@@ -359,14 +359,17 @@ public sealed partial class ReferralWorkflow(
             return Task.FromResult(false);
         }
 
-        return RunCaseAsync(caseId, staffUser, (_, _, _, @case, _) =>
+        return RunCaseAsync(caseId, staffUser, async (connection, transaction, row, @case, now) =>
         {
-            if (!@case.IsOpen)
+            if (@case.NeedsAction)
             {
-                return Task.FromResult<IReadOnlyList<CaseEffect>?>(null);
+                @case.CloseByStaff(reason.Trim(), now);
+                await cases.AddEventAsync(connection, transaction, row.Id, now.ToUnixTimeMilliseconds(), "closed",
+                    $"Sagen er lukket af en medarbejder og fjernet fra listen \"Kræver handling\": {reason.Trim()}", staffUser);
+                return [];
             }
 
-            return Task.FromResult<IReadOnlyList<CaseEffect>?>(@case.CloseByStaff(reason.Trim()));
+            return @case.IsOpen ? @case.CloseByStaff(reason.Trim(), now) : null;
         }, alwaysSave: false, cancellationToken);
     }
 
@@ -555,7 +558,12 @@ public sealed partial class ReferralWorkflow(
 
                 CaseEffects.Refresh(row, @case, now);
                 await effects.ApplyAsync(connection, transaction, row, @case, result ?? [], now, actor);
-                if (@case.State != stateBefore && (wasOpen && !@case.IsOpen || @case.State == CaseState.Stopped))
+                foreach (var tell in (result ?? []).OfType<TellResponsibleParty>())
+                {
+                    await courses.StopAsync(connection, transaction, row, tell.Reason, actor, now);
+                }
+
+                if (@case.State != stateBefore && (wasOpen && !@case.IsOpen || ReferralCase.IsConsentStop(@case.State)))
                 {
                     await cases.AddEventAsync(connection, transaction, row.Id, now.ToUnixTimeMilliseconds(), "closed", ClosedText(@case), actor);
                     await effects.PublishClosedAsync(connection, transaction, row, @case, now);
@@ -609,7 +617,9 @@ public sealed partial class ReferralWorkflow(
         CaseState.Decided => "Sagen er behandlet i udvalget",
         CaseState.ClosedNoConsent => "Sagen er afsluttet: intet samtykke inden fristen",
         CaseState.ClosedByStaff => $"Sagen er lukket af en medarbejder: {@case.ClosedReason}",
-        CaseState.Stopped => $"Sagen er standset ({@case.ClosedReason})",
+        CaseState.ConsentRefused => "Sagen er standset: samtykke afslået. Den står på listen \"Kræver handling\", til en medarbejder lukker den",
+        CaseState.ConsentWithdrawn => "Sagen er standset: samtykket er trukket tilbage. Den står på listen \"Kræver handling\", til en medarbejder lukker den",
+        CaseState.ConsentExpired => "Sagen er standset: samtykket er udløbet. Den står på listen \"Kræver handling\", til en medarbejder lukker den",
         _ => "Sagen er afsluttet",
     };
 
