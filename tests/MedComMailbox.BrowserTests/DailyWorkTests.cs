@@ -10,9 +10,9 @@ namespace MedComMailbox.BrowserTests;
 /// register a paper consent for each custody holder → the case on the agenda → record the decision. Every step is
 /// checked on the page a person sees and in the database; every step leaves a screenshot.
 /// </summary>
-public sealed class DailyWorkTests(BrowserHost host) : IClassFixture<BrowserHost>
+public sealed class DailyWorkTests(CourseBrowserHost host) : IClassFixture<CourseBrowserHost>
 {
-    private readonly BrowserHost _host = host;
+    private readonly CourseBrowserHost _host = host;
     private readonly string _shots = Path.Combine(RepoPaths.Root, "artifacts", "browser-screenshots", nameof(DailyWorkTests));
     private int _shot;
 
@@ -97,6 +97,23 @@ public sealed class DailyWorkTests(BrowserHost host) : IClassFixture<BrowserHost
         var item = page.Locator("article.item", new() { HasText = "Alma" });
         await Assertions.Expect(item).ToHaveCountAsync(1);
         await Shot(page, "agenda");
+
+        // Before the meeting has started the decision is refused with a Danish sentence, not an error page.
+        await item.GetByLabel("Afgørelse", new() { Exact = true }).FillAsync("Forløb i PPR");
+        await item.GetByLabel("Referat").FillAsync("For tidligt.");
+        await item.GetByRole(AriaRole.Button, new() { Name = "Registrér afgørelse og send breve" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".notice.bad")).ToContainTextAsync("når mødet er begyndt");
+        Assert.Equal("OnAgenda", (await _host.QueryAsync<string>("SELECT state FROM cases")).Single());
+
+        // The meeting day comes: the committee signs in again (the session lasts 8 hours) and decides.
+        var meeting = DateTimeOffset.FromUnixTimeMilliseconds((await _host.QueryAsync<long>("SELECT meeting_at FROM cases")).Single());
+        _host.Clock.SetUtcNow(meeting.AddHours(1));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log ud" }).ClickAsync();
+        await page.GotoAsync("/udvalg");
+        await page.CheckAsync("input[value='udvalg']");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log ind" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/udvalg"));
+        item = page.Locator("article.item", new() { HasText = "Alma" });
         await item.GetByLabel("Afgørelse", new() { Exact = true }).FillAsync("Forløb i PPR");
         await item.GetByLabel("Referat").FillAsync("Alma tilbydes et forløb i PPR. Sundhedsplejersken holder opstartsmøde med familien inden fire uger.");
         await item.GetByRole(AriaRole.Button, new() { Name = "Registrér afgørelse og send breve" }).ClickAsync();

@@ -301,10 +301,16 @@ public sealed class ReferralCase
         return PlaceOnAgenda(planner, now);
     }
 
-    /// <summary>The committee's decision: letters to the GP and every party. Only for a case on the agenda whose consent still holds.</summary>
+    /// <summary>Whether the committee may decide now: the case's meeting has started.</summary>
+    public bool MeetingStarted(DateTimeOffset now) => Agenda is { } agenda && now >= agenda.Meeting;
+
+    /// <summary>
+    /// The committee's decision: letters to the GP and every party. Only for a case on the agenda whose consent still
+    /// holds, and not before the meeting has started.
+    /// </summary>
     public IReadOnlyList<CaseEffect> RecordDecision(CommitteeDecision decision)
     {
-        if (State != CaseState.OnAgenda || !_consent.MayGoToCommittee(decision.DecidedAt))
+        if (State != CaseState.OnAgenda || !MeetingStarted(decision.DecidedAt) || !_consent.MayGoToCommittee(decision.DecidedAt))
         {
             return [];
         }

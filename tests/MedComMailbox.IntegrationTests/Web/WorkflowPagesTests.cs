@@ -43,6 +43,7 @@ public sealed class WorkflowPagesTests : IDisposable
     {
         await SkipUnlessWorkflow();
         var caseId = await ReferralCaseAsync();
+        await _app.MeetingStartedAsync(caseId);
         using var committee = await PageClient.StaffAsync(_app, "udvalg");
 
         var (status, html) = await committee.GetPageAsync("/sager/" + caseId);
