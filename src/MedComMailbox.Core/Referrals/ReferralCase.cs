@@ -186,6 +186,32 @@ public sealed class ReferralCase
         return (@case, effects);
     }
 
+    /// <summary>
+    /// Opens a case for a new referral of a child whose consent from an earlier case still holds (under a year, none
+    /// withdrawn): the consent is joined instead of asked for again. Only parties the earlier consent does not cover
+    /// (a new custody holder, a child who has turned 15) are asked; with nobody to ask, custody is re-checked at once.
+    /// </summary>
+    public static (ReferralCase Case, IReadOnlyList<CaseEffect> Effects) OpenOnConsent(
+        Guid id, People.CprNumber child, IReadOnlyList<CaseParty> custodyHolders, Guid earlierCase, IReadOnlyCollection<ConsentParty> earlierConsents,
+        ConsentPolicy policy, DateTimeOffset now)
+    {
+        var (@case, opening) = Open(id, child, custodyHolders, policy, now);
+        var given = earlierConsents.Where(c => c.Answer == ConsentAnswer.Given).ToDictionary(c => c.PartyId, StringComparer.Ordinal);
+        @case.ConsentFromCase = earlierCase;
+        @case._consent = new ConsentTracker(policy, now,
+            @case._parties.Select(p => given.TryGetValue(p.PartyId, out var earlier) ? earlier : new ConsentParty(p.PartyId, ConsentAnswer.Pending, null)));
+        var pending = @case._consent.Parties.Where(c => c.Answer == ConsentAnswer.Pending).Select(c => c.PartyId).ToHashSet(StringComparer.Ordinal);
+        var effects = opening.Where(e => e is not SendDigitalPost post || pending.Contains(post.PartyId)).ToList();
+        if (@case._consent.StatusAt(now) == ConsentStatus.Complete)
+        {
+            @case.State = CaseState.CheckingCustody;
+            effects.RemoveAll(e => e is ScheduleDeadline);
+            effects.Add(new RecheckCustody());
+        }
+
+        return (@case, effects);
+    }
+
     /// <summary>A deadline row came due. Anything that no longer applies is ignored.</summary>
     public IReadOnlyList<CaseEffect> DeadlineReached(DeadlineKind kind, DateTimeOffset now)
     {

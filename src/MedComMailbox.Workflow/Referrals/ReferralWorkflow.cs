@@ -181,7 +181,11 @@ public sealed partial class ReferralWorkflow(
         var names = holders.ToDictionary(h => h.Cpr, h => h.Name, StringComparer.Ordinal);
         var childName = custody?.Child.Name ?? summary.PatientName ?? "barnet";
         names[child.Value] = childName;
-        var (@case, caseEffects) = ReferralCase.Open(Guid.NewGuid(), child, parties, _policy.Value, now);
+        // A consent of an earlier case that still holds (all given, under a year, none withdrawn) is joined, not asked again.
+        var earlier = await ValidConsentOfEarlierCaseAsync(connection, transaction, child.Value, now);
+        var (@case, caseEffects) = earlier is { } e
+            ? ReferralCase.OpenOnConsent(Guid.NewGuid(), child, parties, e.Id, e.Consents, _policy.Value, now)
+            : ReferralCase.Open(Guid.NewGuid(), child, parties, _policy.Value, now);
         var row = new CaseRow
         {
             Id = @case.Id.ToString(),
@@ -193,7 +197,7 @@ public sealed partial class ReferralWorkflow(
             GpGln = message.SenderGln,
             GpName = summary.SenderName,
             State = @case.State.ToString(),
-            LinkedCaseId = decision.LinkedCaseId?.ToString(),
+            LinkedCaseId = (decision.LinkedCaseId ?? @case.ConsentFromCase)?.ToString(),
             OpenedAt = now.ToUnixTimeMilliseconds(),
             PartyNames = JsonSerializer.Serialize(names, CaseStore.Json),
             Version = 1,
@@ -206,6 +210,13 @@ public sealed partial class ReferralWorkflow(
             await cases.AddEventAsync(connection, transaction, row.Id, row.OpenedAt, "linked", $"Genhenvisning: barnet havde en sag, der blev afsluttet for nylig ({earlier})", null);
         }
 
+        if (@case.ConsentFromCase is { } joined)
+        {
+            var givenAt = @case.Consents.Where(c => c.AnsweredAt is not null).Min(c => c.AnsweredAt!.Value);
+            await cases.AddEventAsync(connection, transaction, row.Id, row.OpenedAt, "linked",
+                $"Genhenvisning: samtykket fra barnets tidligere sag ({joined}) gælder stadig (givet {CaseEffects.Format(givenAt)}); der spørges ikke om samtykke igen", null);
+        }
+
         if (custody is null)
         {
             await cases.AddEventAsync(connection, transaction, row.Id, row.OpenedAt, "flag", "CPR-registret kender ikke barnets CPR-nummer", null);
@@ -215,6 +226,23 @@ public sealed partial class ReferralWorkflow(
         CaseEffects.Refresh(row, @case, now);
         await effects.ApplyAsync(connection, transaction, row, @case, caseEffects, now, null);
         await cases.InsertAsync(connection, transaction, row);
+    }
+
+    private async Task<(Guid Id, IReadOnlyCollection<ConsentParty> Consents)?> ValidConsentOfEarlierCaseAsync(
+        DbConnection connection, DbTransaction transaction, string childCpr, DateTimeOffset now)
+    {
+        var rows = await connection.QueryAsync<(string Id, string Snapshot)>(
+            "SELECT id, snapshot FROM cases WHERE child_cpr = @childCpr ORDER BY opened_at DESC", new { childCpr }, transaction);
+        foreach (var row in rows)
+        {
+            var earlier = ReferralCase.Restore(CaseStore.Deserialize(row.Snapshot), _policy.Value);
+            if (!ReferralCase.IsConsentStop(earlier.State) && earlier.MayGoToCommittee(now))
+            {
+                return (earlier.Id, earlier.Consents);
+            }
+        }
+
+        return null;
     }
 
     // ---------------------------------------------------------------- consent
