@@ -182,8 +182,8 @@ public sealed partial class ReferralWorkflow(
         var childName = custody?.Child.Name ?? summary.PatientName ?? "barnet";
         names[child.Value] = childName;
         // A consent of an earlier case that still holds (all given, under a year, none withdrawn) is joined, not asked again.
-        var earlier = await ValidConsentOfEarlierCaseAsync(connection, transaction, child.Value, now);
-        var (@case, caseEffects) = earlier is { } e
+        var validConsent = await ValidConsentOfEarlierCaseAsync(connection, transaction, child.Value, now);
+        var (@case, caseEffects) = validConsent is { } e
             ? ReferralCase.OpenOnConsent(Guid.NewGuid(), child, parties, e.Id, e.Consents, _policy.Value, now)
             : ReferralCase.Open(Guid.NewGuid(), child, parties, _policy.Value, now);
         var row = new CaseRow
