@@ -19,5 +19,5 @@ public sealed record ReferralReadyForCommittee(
     DateTimeOffset ReadyAt);
 
 /// <summary>A case left the workflow: decided, closed without consent, stopped by a refusal or withdrawal, or closed by staff.</summary>
-/// <param name="State">Decided, ClosedNoConsent, Stopped or ClosedByStaff.</param>
+/// <param name="State">Decided, ClosedNoConsent, ConsentRefused, ConsentWithdrawn, ConsentExpired or ClosedByStaff.</param>
 public sealed record ReferralClosed(Guid CaseId, string MailboxGln, string State, string? Reason, DateTimeOffset ClosedAt);

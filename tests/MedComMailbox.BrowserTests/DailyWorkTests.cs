@@ -97,6 +97,22 @@ public sealed class DailyWorkTests(BrowserHost host) : IClassFixture<BrowserHost
         var item = page.Locator("article.item", new() { HasText = "Alma" });
         await Assertions.Expect(item).ToHaveCountAsync(1);
         await Shot(page, "agenda");
+
+        // Before the meeting has started the decision is refused with a Danish sentence, not an error page.
+        await item.GetByLabel("Afgørelse", new() { Exact = true }).FillAsync("Forløb i PPR");
+        await item.GetByLabel("Referat").FillAsync("For tidligt.");
+        await item.GetByRole(AriaRole.Button, new() { Name = "Registrér afgørelse og send breve" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".notice.bad")).ToContainTextAsync("når mødet er begyndt");
+        Assert.Equal("OnAgenda", (await _host.QueryAsync<string>("SELECT state FROM cases")).Single());
+
+        // The meeting has started (this host runs on the real clock: the stored meeting moves an hour into the past,
+        // column and snapshot together, the version bumped so a concurrent writer retries); the committee decides.
+        var started = DateTimeOffset.UtcNow.AddHours(-1);
+        await _host.QueryAsync<long>(
+            "UPDATE cases SET meeting_at = @at, snapshot = json_set(snapshot, '$.agenda.meeting', @iso), version = version + 1 WHERE state = 'OnAgenda'",
+            new { at = started.ToUnixTimeMilliseconds(), iso = started.ToString("O") });
+        await page.ReloadAsync();
+        item = page.Locator("article.item", new() { HasText = "Alma" });
         await item.GetByLabel("Afgørelse", new() { Exact = true }).FillAsync("Forløb i PPR");
         await item.GetByLabel("Referat").FillAsync("Alma tilbydes et forløb i PPR. Sundhedsplejersken holder opstartsmøde med familien inden fire uger.");
         await item.GetByRole(AriaRole.Button, new() { Name = "Registrér afgørelse og send breve" }).ClickAsync();

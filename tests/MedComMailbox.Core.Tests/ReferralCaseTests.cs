@@ -91,8 +91,11 @@ public sealed class ReferralCaseTests
         Assert.Equal(CaseState.Decided, @case.State);
 
         _clock.Advance(TimeSpan.FromDays(30));
-        Assert.Equal([new FlagForOperator("consent withdrawn")], @case.RecordConsent(Mother, ConsentAnswer.Withdrawn, _clock.GetUtcNow()));
-        Assert.Equal(CaseState.Stopped, @case.State);
+        Assert.Equal(
+            [new FlagForOperator("consent withdrawn"), new SendGpMessage(LetterKind.ConsentStopped), new TellResponsibleParty("consent withdrawn")],
+            @case.RecordConsent(Mother, ConsentAnswer.Withdrawn, _clock.GetUtcNow()));
+        Assert.Equal(CaseState.ConsentWithdrawn, @case.State);
+        Assert.True(@case.NeedsAction);
         Assert.NotNull(@case.Decision);
         Assert.Empty(@case.DeadlineReached(DeadlineKind.ConsentExpiry, _clock.GetUtcNow().AddDays(400)));
     }
@@ -104,11 +107,13 @@ public sealed class ReferralCaseTests
         @case.RecordConsent(Mother, ConsentAnswer.Given, _clock.GetUtcNow());
         var effects = @case.CustodyRechecked([Holder(Mother)], _planner, _clock.GetUtcNow());
         var expiry = Assert.Single(effects.OfType<ScheduleDeadline>(), d => d.Kind == DeadlineKind.ConsentExpiry);
-        @case.RecordDecision(new CommitteeDecision("Forløb hos PPR", "PPR", "Kort referat", _clock.GetUtcNow().AddDays(3)));
+        var meeting = Assert.Single(effects.OfType<PlacedOnAgenda>()).Placement.Meeting;
+        Assert.NotEmpty(@case.RecordDecision(new CommitteeDecision("Forløb hos PPR", "PPR", "Kort referat", meeting.AddHours(1))));
 
         Assert.Empty(@case.DeadlineReached(DeadlineKind.ConsentExpiry, expiry.DueAt.AddDays(-1)));
         Assert.Equal([new FlagForOperator("consent expired")], @case.DeadlineReached(DeadlineKind.ConsentExpiry, expiry.DueAt));
-        Assert.Equal(CaseState.Stopped, @case.State);
+        Assert.Equal(CaseState.ConsentExpired, @case.State);
+        Assert.True(@case.NeedsAction);
     }
 
     [Fact]
@@ -157,7 +162,7 @@ public sealed class ReferralCaseTests
 
         var effects = @case.RecordConsent(Mother, ConsentAnswer.Withdrawn, _clock.GetUtcNow().AddDays(1));
 
-        Assert.Equal(CaseState.Stopped, @case.State);
+        Assert.Equal(CaseState.ConsentWithdrawn, @case.State);
         Assert.IsType<RemovedFromAgenda>(effects[0]);
         Assert.Empty(@case.RecordDecision(new CommitteeDecision("x", "y", "z", _clock.GetUtcNow().AddDays(2))));
     }
@@ -201,7 +206,50 @@ public sealed class ReferralCaseTests
 
         Assert.Empty(@case.DeadlineReached(DeadlineKind.ConsentExpiry, expiry.DueAt.AddDays(-1)));
         Assert.NotEmpty(@case.DeadlineReached(DeadlineKind.ConsentExpiry, expiry.DueAt));
-        Assert.Equal(CaseState.Stopped, @case.State);
+        Assert.Equal(CaseState.ConsentExpired, @case.State);
+    }
+
+    [Fact]
+    public void A_refusal_is_its_own_state_tells_the_gp_and_the_other_holder_and_stays_until_a_person_closes_it()
+    {
+        var (@case, _) = Open(Child15, Mother, Father);
+        @case.RecordConsent(Mother, ConsentAnswer.Given, _clock.GetUtcNow());
+
+        var effects = @case.RecordConsent(Father, ConsentAnswer.Refused, _clock.GetUtcNow());
+
+        Assert.Equal(CaseState.ConsentRefused, @case.State);
+        Assert.Equal(
+            [
+                new FlagForOperator("consent refused"),
+                new SendGpMessage(LetterKind.ConsentStopped),
+                new SendDigitalPost(LetterKind.ConsentStopped, Mother),
+                new SendDigitalPost(LetterKind.ConsentStopped, Child15.Value),
+            ],
+            effects);
+        Assert.DoesNotContain(effects, e => e is TellResponsibleParty); // no decision, no course
+        Assert.True(@case.NeedsAction);
+
+        // A person closes it with a reason: off the list, the state stays; both survive a store and restore.
+        Assert.Empty(@case.CloseByStaff("Talt med familien", _clock.GetUtcNow()));
+        var restored = ReferralCase.Restore(@case.ToSnapshot(), ConsentPolicy.Default);
+        Assert.False(restored.NeedsAction);
+        Assert.Equal(CaseState.ConsentRefused, restored.State);
+        Assert.Equal("Talt med familien", restored.HandledReason);
+        Assert.Equal(_clock.GetUtcNow(), restored.HandledAt);
+    }
+
+    [Fact]
+    public void No_decision_before_the_meeting_has_started()
+    {
+        var (@case, _) = Open(Child14, Mother);
+        @case.RecordConsent(Mother, ConsentAnswer.Given, _clock.GetUtcNow());
+        var meeting = Assert.Single(@case.CustodyRechecked([Holder(Mother)], _planner, _clock.GetUtcNow()).OfType<PlacedOnAgenda>()).Placement.Meeting;
+
+        Assert.False(@case.MeetingStarted(meeting.AddMinutes(-1)));
+        Assert.Empty(@case.RecordDecision(new CommitteeDecision("o", "r", "s", meeting.AddMinutes(-1))));
+        Assert.Equal(CaseState.OnAgenda, @case.State);
+        Assert.NotEmpty(@case.RecordDecision(new CommitteeDecision("o", "r", "s", meeting)));
+        Assert.Equal(CaseState.Decided, @case.State);
     }
 
     /// <summary>
@@ -246,9 +294,14 @@ public sealed class ReferralCaseTests
                 {
                     Assert.True(@case.MayGoToCommittee(now), $"run {run} step {step}: committee without valid consent");
                 }
+
+                if (effects.OfType<SendGpMessage>().Any(e => e.Letter == LetterKind.Decision))
+                {
+                    Assert.True(@case.MeetingStarted(now), $"run {run} step {step}: decided before the meeting");
+                }
             }
 
-            var letters = sent.OfType<SendDigitalPost>().Where(l => l.Letter is LetterKind.Decision or LetterKind.ClosedNoConsent or LetterKind.ConsentReminder).ToList();
+            var letters = sent.OfType<SendDigitalPost>().Where(l => l.Letter is LetterKind.Decision or LetterKind.ClosedNoConsent or LetterKind.ConsentReminder or LetterKind.ConsentStopped).ToList();
             Assert.Equal(letters.Count, letters.Distinct().Count());
         }
     }

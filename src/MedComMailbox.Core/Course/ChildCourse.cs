@@ -241,6 +241,19 @@ public sealed class ChildCourse
         return [new ScheduleCourseCheck(now.Add(_rules.PlanNextWithin))];
     }
 
+    /// <summary>Consent was withdrawn or expired after the decision: the course ends at once; no more reminders or deadlines.</summary>
+    public bool Stop(DateTimeOffset now)
+    {
+        if (State == CourseState.Closed)
+        {
+            return false;
+        }
+
+        State = CourseState.Closed;
+        ClosedAt = now;
+        return true;
+    }
+
     /// <summary>
     /// What is due at <paramref name="now"/>: the reminder before a deadline, a missed deadline, a stalled course.
     /// Anything already done (reminded, marked missed, stalled) is not done again.

@@ -43,6 +43,13 @@ public static class DefaultLetters
             "Tid: {{meetingTime}}\nSted: {{meetingPlace}}\n\n" +
             "{{responsibleParty}} har ansvaret for forløbet og holder mødet. Kan I ikke komme, så kontakt {{responsibleParty}} så hurtigt som muligt.\n\n" +
             "Med venlig hilsen\n{{committee}}\n{{municipality}}"),
+        [LetterKind.ConsentStopped] = ("Sagen er standset",
+            "Kære {{recipientName}}\n\n" +
+            "Samtykket til, at {{committee}} behandler henvendelsen om {{childName}}, er afslået eller trukket tilbage. " +
+            "Sagen er derfor standset, og kommunen behandler ikke oplysningerne i den videre. " +
+            "Er et forløb allerede i gang, får den indsatsansvarlige også besked.\n\n" +
+            "I er altid velkomne til at kontakte os igen.\n\n" +
+            "Med venlig hilsen\n{{committee}}\n{{municipality}}"),
     };
 
     public static LetterTemplate Get(LetterKind kind) => LetterTemplate.Create(kind, Templates[kind].Title, Templates[kind].Text);

@@ -13,6 +13,8 @@ public enum LetterKind
     Decision,
     /// <summary>A meeting of the child's course is planned: the family and the GP are told when and where.</summary>
     CourseMeeting,
+    /// <summary>Consent was refused or withdrawn: the GP and the other parties are told the case stopped (never by whom).</summary>
+    ConsentStopped,
 }
 
 /// <summary>
@@ -103,6 +105,7 @@ public static class LetterPlaceholders
         LetterKind.ClosedNoConsent => Set([.. Common, "recipientName"]),
         LetterKind.Decision => Set([.. Common, "recipientName", "meetingDate", "outcome", "responsibleParty", "summary"]),
         LetterKind.CourseMeeting => Set([.. Common, "recipientName", "meetingKind", "meetingTime", "meetingPlace", "responsibleParty"]),
+        LetterKind.ConsentStopped => Set([.. Common, "recipientName"]),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 

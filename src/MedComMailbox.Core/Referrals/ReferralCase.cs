@@ -16,8 +16,12 @@ public enum CaseState
     Decided,
     /// <summary>Closed without consent after the reminder's deadline.</summary>
     ClosedNoConsent,
-    /// <summary>Someone refused or withdrew consent: no further processing.</summary>
-    Stopped,
+    /// <summary>Someone refused consent ("Samtykke afslået"): no further processing; on the "kræver handling" list until a person closes it.</summary>
+    ConsentRefused,
+    /// <summary>Someone withdrew a given consent ("Samtykke trukket tilbage"), before or after the decision; on the list until closed.</summary>
+    ConsentWithdrawn,
+    /// <summary>The consent became older than its maximum validity ("Samtykke udløbet"); on the list until closed.</summary>
+    ConsentExpired,
     /// <summary>Closed by staff with a reason.</summary>
     ClosedByStaff,
 }
@@ -37,6 +41,9 @@ public sealed record SendGpMessage(LetterKind Letter) : CaseEffect;
 
 /// <summary>A Digital Post letter to one party (custody holder or the child).</summary>
 public sealed record SendDigitalPost(LetterKind Letter, string PartyId) : CaseEffect;
+
+/// <summary>The responsible party of the decided case's course is told that the case stopped (the course's hand-over channel).</summary>
+public sealed record TellResponsibleParty(string Reason) : CaseEffect;
 
 /// <summary>A deadline row with a due time, handled by the periodic sweep (no in-memory timers).</summary>
 public sealed record ScheduleDeadline(DeadlineKind Kind, DateTimeOffset DueAt) : CaseEffect;
@@ -72,7 +79,10 @@ public sealed record ReferralCaseSnapshot(
     IReadOnlyList<ConsentParty> Consents,
     AgendaPlacement? Agenda,
     CommitteeDecision? Decision,
-    string? ClosedReason);
+    string? ClosedReason,
+    DateTimeOffset? HandledAt = null,
+    string? HandledReason = null,
+    Guid? ConsentFromCase = null);
 
 /// <summary>
 /// A referral about a child from opening to decision, as pure rules: each method changes the case and returns the effects
@@ -110,6 +120,20 @@ public sealed class ReferralCase
 
     public string? ClosedReason { get; private set; }
 
+    /// <summary>When a person closed a refused, withdrawn or expired case, taking it off the "kræver handling" list.</summary>
+    public DateTimeOffset? HandledAt { get; private set; }
+
+    public string? HandledReason { get; private set; }
+
+    /// <summary>The earlier case whose still valid consent this case joined instead of asking again.</summary>
+    public Guid? ConsentFromCase { get; private set; }
+
+    /// <summary>The states in which consent stopped the case; such a case needs a person until closed.</summary>
+    public static bool IsConsentStop(CaseState state) => state is CaseState.ConsentRefused or CaseState.ConsentWithdrawn or CaseState.ConsentExpired;
+
+    /// <summary>On the "kræver handling" list: consent stopped the case and nobody has closed it yet.</summary>
+    public bool NeedsAction => IsConsentStop(State) && HandledAt is null;
+
     public bool IsOpen => State is CaseState.AwaitingConsent or CaseState.CheckingCustody or CaseState.OnAgenda;
 
     /// <summary>The deadline that applies to the answers now (the first one, or the extended one after the reminder).</summary>
@@ -121,7 +145,7 @@ public sealed class ReferralCase
     public DateTimeOffset? ConsentCompletedAt => _consent.CompletedAt;
 
     public ReferralCaseSnapshot ToSnapshot() =>
-        new(Id, State, ConsentRequestedAt, _consent.ReminderSent, _parties.ToList(), _consent.Parties.ToList(), Agenda, Decision, ClosedReason);
+        new(Id, State, ConsentRequestedAt, _consent.ReminderSent, _parties.ToList(), _consent.Parties.ToList(), Agenda, Decision, ClosedReason, HandledAt, HandledReason, ConsentFromCase);
 
     /// <summary>Restores a stored case under the municipality's current consent policy.</summary>
     public static ReferralCase Restore(ReferralCaseSnapshot snapshot, ConsentPolicy policy)
@@ -132,6 +156,9 @@ public sealed class ReferralCase
             Agenda = snapshot.Agenda,
             Decision = snapshot.Decision,
             ClosedReason = snapshot.ClosedReason,
+            HandledAt = snapshot.HandledAt,
+            HandledReason = snapshot.HandledReason,
+            ConsentFromCase = snapshot.ConsentFromCase,
         };
         @case._consent = new ConsentTracker(policy, snapshot.ConsentRequestedAt, snapshot.Consents, snapshot.ReminderSent);
         return @case;
@@ -159,6 +186,32 @@ public sealed class ReferralCase
         return (@case, effects);
     }
 
+    /// <summary>
+    /// Opens a case for a new referral of a child whose consent from an earlier case still holds (under a year, none
+    /// withdrawn): the consent is joined instead of asked for again. Only parties the earlier consent does not cover
+    /// (a new custody holder, a child who has turned 15) are asked; with nobody to ask, custody is re-checked at once.
+    /// </summary>
+    public static (ReferralCase Case, IReadOnlyList<CaseEffect> Effects) OpenOnConsent(
+        Guid id, People.CprNumber child, IReadOnlyList<CaseParty> custodyHolders, Guid earlierCase, IReadOnlyCollection<ConsentParty> earlierConsents,
+        ConsentPolicy policy, DateTimeOffset now)
+    {
+        var (@case, opening) = Open(id, child, custodyHolders, policy, now);
+        var given = earlierConsents.Where(c => c.Answer == ConsentAnswer.Given).ToDictionary(c => c.PartyId, StringComparer.Ordinal);
+        @case.ConsentFromCase = earlierCase;
+        @case._consent = new ConsentTracker(policy, now,
+            @case._parties.Select(p => given.TryGetValue(p.PartyId, out var earlier) ? earlier : new ConsentParty(p.PartyId, ConsentAnswer.Pending, null)));
+        var pending = @case._consent.Parties.Where(c => c.Answer == ConsentAnswer.Pending).Select(c => c.PartyId).ToHashSet(StringComparer.Ordinal);
+        var effects = opening.Where(e => e is not SendDigitalPost post || pending.Contains(post.PartyId)).ToList();
+        if (@case._consent.StatusAt(now) == ConsentStatus.Complete)
+        {
+            @case.State = CaseState.CheckingCustody;
+            effects.RemoveAll(e => e is ScheduleDeadline);
+            effects.Add(new RecheckCustody());
+        }
+
+        return (@case, effects);
+    }
+
     /// <summary>A deadline row came due. Anything that no longer applies is ignored.</summary>
     public IReadOnlyList<CaseEffect> DeadlineReached(DeadlineKind kind, DateTimeOffset now)
     {
@@ -183,7 +236,7 @@ public sealed class ReferralCase
 
             case DeadlineKind.ConsentExpiry when (IsOpen || State == CaseState.Decided) && _consent.StatusAt(now) == ConsentStatus.Expired:
                 var wasOnAgenda = State == CaseState.OnAgenda;
-                State = CaseState.Stopped;
+                State = CaseState.ConsentExpired;
                 ClosedReason = "consent expired";
                 return wasOnAgenda ? [new RemovedFromAgenda(), new FlagForOperator("consent expired")] : [new FlagForOperator("consent expired")];
 
@@ -199,9 +252,9 @@ public sealed class ReferralCase
         if (State == CaseState.Decided && answer == ConsentAnswer.Withdrawn && _consent.Parties.Any(p => p.PartyId == partyId && p.Answer == ConsentAnswer.Given))
         {
             _consent.Record(partyId, answer, now);
-            State = CaseState.Stopped;
+            State = CaseState.ConsentWithdrawn;
             ClosedReason = "consent withdrawn";
-            return [new FlagForOperator(ClosedReason)];
+            return [new FlagForOperator(ClosedReason), .. TellOthersStopped(partyId), new TellResponsibleParty(ClosedReason)];
         }
 
         if (!IsOpen)
@@ -214,9 +267,10 @@ public sealed class ReferralCase
         {
             case ConsentStatus.Stopped:
                 var wasOnAgenda = State == CaseState.OnAgenda;
-                State = CaseState.Stopped;
-                ClosedReason = answer == ConsentAnswer.Withdrawn ? "consent withdrawn" : "consent refused";
-                List<CaseEffect> effects = [new FlagForOperator(ClosedReason)];
+                var withdrawn = _consent.Parties.Any(p => p.Answer == ConsentAnswer.Withdrawn);
+                State = withdrawn ? CaseState.ConsentWithdrawn : CaseState.ConsentRefused;
+                ClosedReason = withdrawn ? "consent withdrawn" : "consent refused";
+                List<CaseEffect> effects = [new FlagForOperator(ClosedReason), .. TellOthersStopped(partyId)];
                 if (wasOnAgenda)
                 {
                     effects.Insert(0, new RemovedFromAgenda());
@@ -273,10 +327,16 @@ public sealed class ReferralCase
         return PlaceOnAgenda(planner, now);
     }
 
-    /// <summary>The committee's decision: letters to the GP and every party. Only for a case on the agenda whose consent still holds.</summary>
+    /// <summary>Whether the committee may decide now: the case's meeting has started.</summary>
+    public bool MeetingStarted(DateTimeOffset now) => Agenda is { } agenda && now >= agenda.Meeting;
+
+    /// <summary>
+    /// The committee's decision: letters to the GP and every party. Only for a case on the agenda whose consent still
+    /// holds, and not before the meeting has started.
+    /// </summary>
     public IReadOnlyList<CaseEffect> RecordDecision(CommitteeDecision decision)
     {
-        if (State != CaseState.OnAgenda || !_consent.MayGoToCommittee(decision.DecidedAt))
+        if (State != CaseState.OnAgenda || !MeetingStarted(decision.DecidedAt) || !_consent.MayGoToCommittee(decision.DecidedAt))
         {
             return [];
         }
@@ -286,9 +346,19 @@ public sealed class ReferralCase
         return [new SendGpMessage(LetterKind.Decision), .. _parties.Select(p => new SendDigitalPost(LetterKind.Decision, p.PartyId))];
     }
 
-    /// <summary>Staff closes the case with a reason (out of scope, duplicate …).</summary>
-    public IReadOnlyList<CaseEffect> CloseByStaff(string reason)
+    /// <summary>
+    /// Staff closes the case with a reason (out of scope, duplicate …). A case that consent stopped keeps its state and
+    /// leaves the "kræver handling" list with the reason.
+    /// </summary>
+    public IReadOnlyList<CaseEffect> CloseByStaff(string reason, DateTimeOffset now)
     {
+        if (NeedsAction)
+        {
+            HandledAt = now;
+            HandledReason = reason;
+            return [];
+        }
+
         if (!IsOpen)
         {
             return [];
@@ -299,6 +369,13 @@ public sealed class ReferralCase
         ClosedReason = reason;
         return wasOnAgenda ? [new RemovedFromAgenda()] : [];
     }
+
+    /// <summary>The GP is told by MedCom and every other party by Digital Post that the case stopped (never who stopped it).</summary>
+    private List<CaseEffect> TellOthersStopped(string partyId) =>
+    [
+        new SendGpMessage(LetterKind.ConsentStopped),
+        .. _parties.Where(p => p.PartyId != partyId).Select(p => new SendDigitalPost(LetterKind.ConsentStopped, p.PartyId)),
+    ];
 
     /// <summary>The guard of the committee queue, exposed for the worker's own assertion before publishing.</summary>
     public bool MayGoToCommittee(DateTimeOffset now) => _consent.MayGoToCommittee(now);

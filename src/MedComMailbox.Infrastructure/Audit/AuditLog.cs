@@ -35,6 +35,7 @@ public static class AuditActions
     public const string ViewCourse = "view-course";
     public const string RecordCourse = "record-course";
     public const string ViewActionPlan = "view-action-plan";
+    public const string StopCourse = "stop-course";
 }
 
 /// <summary>

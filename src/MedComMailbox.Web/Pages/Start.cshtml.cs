@@ -20,6 +20,9 @@ public sealed class StartModel(IOptions<AuthOptions> auth, IOptions<MailboxOptio
     /// <summary>Courses with a missed deadline and no written reason, and stalled courses back with the committee.</summary>
     public IReadOnlyList<Workflow.Course.CourseAttention> Courses { get; private set; } = [];
 
+    /// <summary>Cases that consent stopped and nobody closed yet (the "kræver handling" list).</summary>
+    public int NeedsAction { get; private set; }
+
     public bool IsOperator { get; private set; }
 
     public bool IsCommittee { get; private set; }
@@ -37,6 +40,7 @@ public sealed class StartModel(IOptions<AuthOptions> auth, IOptions<MailboxOptio
         Limits = User.Mailboxes(auth.Value);
         Summary = await queries.DailySummaryAsync(Limits, cancellationToken);
         Courses = await courses.NeedingAttentionAsync(Limits, cancellationToken);
+        NeedsAction = await services.GetRequiredService<Workflow.Referrals.CaseQueries>().NeedsActionCountAsync(Limits, cancellationToken);
     }
 
     /// <summary>The mailbox's configured name, or its location number when it is not (or no longer) configured.</summary>

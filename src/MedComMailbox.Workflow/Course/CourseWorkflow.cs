@@ -44,17 +44,42 @@ public sealed class CourseWorkflow(
         await courses.InsertAsync(connection, transaction, row);
         var nowMs = now.ToUnixTimeMilliseconds();
         var party = options.Value.Course.ResponsibleParties.FirstOrDefault(p => string.Equals(p.Name, decision.ResponsibleParty, StringComparison.OrdinalIgnoreCase));
-        var channel = party switch
-        {
-            { Gln: { Length: > 0 } gln } => $"MedCom (lokationsnummer {gln})",
-            { Email: { Length: > 0 } email } => $"sikker e-mail med link til sagen ({email})",
-            _ => "udvalgets referat",
-        };
+        var channel = Channel(decision.ResponsibleParty);
         await cases.AddEventAsync(connection, transaction, caseRow.Id, nowMs, "course",
             $"Sagen er overdraget til {decision.ResponsibleParty}{(party?.Contact is { Length: > 0 } c ? $" ({c})" : "")} via {channel}; opstartsmødet skal holdes senest {Day(course.Milestones[0].Deadline!.Value)}", actor);
         await audit.RecordAsync(connection, transaction, new AuditEntry(actor ?? "Systemet", AuditActions.HandOverCourse, $"Overdragelse til indsatsansvarlig: {decision.ResponsibleParty}", caseRow.ChildCpr, "case", caseRow.Id));
         await ApplyAsync(connection, transaction, caseRow, course, effects, now, actor);
     }
+
+    /// <summary>
+    /// Consent was withdrawn or expired after the decision, inside the case's own transaction: the course ends and the
+    /// responsible party is told through the channel the hand-over used (timeline and audit, as the hand-over).
+    /// </summary>
+    public async Task StopAsync(DbConnection connection, DbTransaction transaction, CaseRow caseRow, string reason, string? actor, DateTimeOffset now)
+    {
+        var row = await courses.GetAsync(connection, transaction, Guid.Parse(caseRow.Id));
+        if (row is null)
+        {
+            return;
+        }
+
+        var course = ChildCourse.Restore(CourseStore.Deserialize(row.Snapshot), Rules);
+        course.Stop(now);
+        CourseStore.Refresh(row, course, Rules);
+        await courses.UpdateAsync(connection, transaction, row);
+        var why = reason == "consent withdrawn" ? "samtykket er trukket tilbage" : "samtykket gælder ikke længere";
+        await cases.AddEventAsync(connection, transaction, caseRow.Id, now.ToUnixTimeMilliseconds(), "course",
+            $"Forløbet er standset, fordi {why}; {course.ResponsibleParty} har fået besked via {Channel(course.ResponsibleParty)}", actor);
+        await audit.RecordAsync(connection, transaction, new AuditEntry(actor ?? "Systemet", AuditActions.StopCourse, $"Besked til indsatsansvarlig om standset sag: {course.ResponsibleParty}", caseRow.ChildCpr, "case", caseRow.Id));
+    }
+
+    private string Channel(string responsibleParty) =>
+        options.Value.Course.ResponsibleParties.FirstOrDefault(p => string.Equals(p.Name, responsibleParty, StringComparison.OrdinalIgnoreCase)) switch
+        {
+            { Gln: { Length: > 0 } gln } => $"MedCom (lokationsnummer {gln})",
+            { Email: { Length: > 0 } email } => $"sikker e-mail med link til sagen ({email})",
+            _ => "udvalgets referat",
+        };
 
     public Task<bool> PlanAsync(Guid caseId, DateTimeOffset at, string place, IReadOnlyList<string> participants, string staffUser, CancellationToken cancellationToken) =>
         RunAsync(caseId, staffUser, (_, _, _, course, now) => Task.FromResult<IReadOnlyList<CourseEffect>?>(Nullable(course.Plan(at, place, participants, now))), cancellationToken);

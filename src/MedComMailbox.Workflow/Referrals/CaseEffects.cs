@@ -141,6 +141,7 @@ public sealed class CaseEffects(
         row.ConsentDeadline = @case.ConsentDeadline.ToUnixTimeMilliseconds();
         row.ConsentCompletedAt = @case.ConsentCompletedAt?.ToUnixTimeMilliseconds();
         row.ClosedReason = @case.ClosedReason;
+        row.HandledAt = @case.HandledAt?.ToUnixTimeMilliseconds();
         if (!@case.IsOpen && row.ClosedAt is null)
         {
             row.ClosedAt = now.ToUnixTimeMilliseconds();
@@ -315,6 +316,7 @@ public sealed class CaseEffects(
         LetterKind.ClosedNoConsent => "Besked om afslutning uden samtykke",
         LetterKind.Decision => "Udvalgets beslutning",
         LetterKind.CourseMeeting => "Besked om mødetidspunkt",
+        LetterKind.ConsentStopped => "Besked om, at sagen er standset",
         _ => kind.ToString(),
     };
 

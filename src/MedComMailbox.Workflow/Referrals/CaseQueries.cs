@@ -50,7 +50,29 @@ public sealed class CaseQueries(CaseStore cases, Microsoft.Extensions.Options.IO
             Guid.Parse(row.Id), row.MailboxGln, row.ChildCpr, row.ChildName, row.GpName, row.GpGln, @case.State,
             DateTimeOffset.FromUnixTimeMilliseconds(row.OpenedAt), @case.ConsentDeadline, @case.ReminderSent,
             row.LinkedCaseId is { } linked ? Guid.Parse(linked) : null, parties, @case.Agenda, @case.Decision, @case.ClosedReason, row.Flagged,
-            timeline, letters, messages);
+            timeline, letters, messages, @case.NeedsAction, @case.HandledReason, @case.ConsentFromCase);
+    }
+
+    private static readonly string[] StopStates = [nameof(CaseState.ConsentRefused), nameof(CaseState.ConsentWithdrawn), nameof(CaseState.ConsentExpired)];
+
+    /// <summary>The "kræver handling" list: cases that consent stopped and no person closed, oldest first; <paramref name="mailboxes"/> empty = every mailbox.</summary>
+    public async Task<IReadOnlyList<NeedsActionItem>> NeedsActionAsync(IReadOnlyCollection<string> mailboxes, CancellationToken cancellationToken)
+    {
+        await using var connection = await cases.Database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<CaseRow>(
+            "SELECT * FROM cases WHERE state IN @StopStates AND handled_at IS NULL" + (mailboxes.Count > 0 ? " AND mailbox_gln IN @mailboxes" : "") + " ORDER BY opened_at",
+            new { StopStates, mailboxes });
+        return rows.Select(r => new NeedsActionItem(Guid.Parse(r.Id), r.MailboxGln, r.ChildName, Enum.Parse<CaseState>(r.State),
+            DateTimeOffset.FromUnixTimeMilliseconds(r.OpenedAt), r.ClosedAt is { } c ? DateTimeOffset.FromUnixTimeMilliseconds(c) : null)).ToList();
+    }
+
+    /// <summary>How many cases are on the "kræver handling" list (the start page shows the number, no names).</summary>
+    public async Task<int> NeedsActionCountAsync(IReadOnlyCollection<string> mailboxes, CancellationToken cancellationToken)
+    {
+        await using var connection = await cases.Database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<int>(
+            "SELECT COUNT(*) FROM cases WHERE state IN @StopStates AND handled_at IS NULL" + (mailboxes.Count > 0 ? " AND mailbox_gln IN @mailboxes" : ""),
+            new { StopStates, mailboxes });
     }
 
     /// <summary>Every case on the agenda of a meeting at or after <paramref name="from"/>, by meeting.</summary>

@@ -27,6 +27,8 @@ public sealed class CaseRow
     public long? ConsentCompletedAt { get; set; }
     public long? MeetingAt { get; set; }
     public bool Flagged { get; set; }
+    /// <summary>When a person closed a case that consent stopped (schema 0010); null while it is on the "kræver handling" list.</summary>
+    public long? HandledAt { get; set; }
     public string PartyNames { get; set; } = "{}";
     public string Snapshot { get; set; } = "";
     public long Version { get; set; }
@@ -85,9 +87,9 @@ public sealed class CaseStore(MailboxDatabase database)
         connection.ExecuteAsync(
             """
             INSERT INTO cases (id, mailbox_gln, referral_message_id, thread_id, child_cpr, child_name, gp_gln, gp_name, state, linked_case_id,
-                               opened_at, closed_at, closed_reason, consent_deadline, consent_completed_at, meeting_at, flagged, party_names, snapshot, version)
+                               opened_at, closed_at, closed_reason, consent_deadline, consent_completed_at, meeting_at, flagged, party_names, snapshot, version, handled_at)
             VALUES (@Id, @MailboxGln, @ReferralMessageId, @ThreadId, @ChildCpr, @ChildName, @GpGln, @GpName, @State, @LinkedCaseId,
-                    @OpenedAt, @ClosedAt, @ClosedReason, @ConsentDeadline, @ConsentCompletedAt, @MeetingAt, @Flagged, @PartyNames, @Snapshot, @Version)
+                    @OpenedAt, @ClosedAt, @ClosedReason, @ConsentDeadline, @ConsentCompletedAt, @MeetingAt, @Flagged, @PartyNames, @Snapshot, @Version, @HandledAt)
             """,
             row,
             transaction);
@@ -99,7 +101,7 @@ public sealed class CaseStore(MailboxDatabase database)
             """
             UPDATE cases SET state = @State, closed_at = @ClosedAt, closed_reason = @ClosedReason, consent_deadline = @ConsentDeadline,
                    consent_completed_at = @ConsentCompletedAt, meeting_at = @MeetingAt, flagged = @Flagged, party_names = @PartyNames,
-                   snapshot = @Snapshot, version = version + 1
+                   snapshot = @Snapshot, handled_at = @HandledAt, version = version + 1
             WHERE id = @Id AND version = @Version
             """,
             row,

@@ -59,7 +59,13 @@ public sealed record CaseDetail(
     bool Flagged,
     IReadOnlyList<TimelineEntry> Timeline,
     IReadOnlyList<LetterView> Letters,
-    IReadOnlyList<CaseMessageView> Messages);
+    IReadOnlyList<CaseMessageView> Messages,
+    bool NeedsAction = false,
+    string? HandledReason = null,
+    Guid? ConsentFromCase = null);
+
+/// <summary>A case that consent stopped (refused, withdrawn, expired) and that no person has closed yet.</summary>
+public sealed record NeedsActionItem(Guid Id, string MailboxGln, string ChildName, CaseState State, DateTimeOffset OpenedAt, DateTimeOffset? StoppedAt);
 
 /// <summary>A case on a meeting's agenda, with the referral members read beforehand.</summary>
 public sealed record AgendaItem(Guid CaseId, string ChildName, string? GpName, DateTimeOffset MeetingAt, DateOnly LatestAllowed, bool WithinDeadline, Guid ReferralMessageId, string MailboxGln, string ChildCpr);

@@ -193,7 +193,18 @@ public sealed partial class ReferralWorkflow(
         var names = holders.ToDictionary(h => h.Cpr, h => h.Name, StringComparer.Ordinal);
         var childName = custody?.Child.Name ?? summary.PatientName ?? "barnet";
         names[child.Value] = childName;
-        var (@case, caseEffects) = ReferralCase.Open(Guid.NewGuid(), child, parties, _policy.Value, now);
+        // A consent of an earlier case that still holds (all given, under a year, none withdrawn) is joined, not asked again.
+        // Read outside the write transaction, like the rest of the preparation (the same read as before, a few
+        // milliseconds earlier); the case's timeline names the case whose consent it joined.
+        (Guid Id, IReadOnlyCollection<ConsentParty> Consents)? validConsent;
+        await using (var lookup = await cases.Database.OpenAsync(cancellationToken))
+        {
+            validConsent = await ValidConsentOfEarlierCaseAsync(lookup, null, child.Value, now);
+        }
+
+        var (@case, caseEffects) = validConsent is { } e
+            ? ReferralCase.OpenOnConsent(Guid.NewGuid(), child, parties, e.Id, e.Consents, _policy.Value, now)
+            : ReferralCase.Open(Guid.NewGuid(), child, parties, _policy.Value, now);
         var row = new CaseRow
         {
             Id = @case.Id.ToString(),
@@ -205,7 +216,7 @@ public sealed partial class ReferralWorkflow(
             GpGln = message.SenderGln,
             GpName = summary.SenderName,
             State = @case.State.ToString(),
-            LinkedCaseId = decision.LinkedCaseId?.ToString(),
+            LinkedCaseId = (decision.LinkedCaseId ?? @case.ConsentFromCase)?.ToString(),
             OpenedAt = now.ToUnixTimeMilliseconds(),
             PartyNames = JsonSerializer.Serialize(names, CaseStore.Json),
             Version = 1,
@@ -229,6 +240,13 @@ public sealed partial class ReferralWorkflow(
             await cases.AddEventAsync(connection, transaction, row.Id, row.OpenedAt, "linked", $"Genhenvisning: barnet havde en sag, der blev afsluttet for nylig ({earlier})", null);
         }
 
+        if (opening.Case.ConsentFromCase is { } joined)
+        {
+            var givenAt = opening.Case.Consents.Where(c => c.AnsweredAt is not null).Min(c => c.AnsweredAt!.Value);
+            await cases.AddEventAsync(connection, transaction, row.Id, row.OpenedAt, "linked",
+                $"Genhenvisning: samtykket fra barnets tidligere sag ({joined}) gælder stadig (givet {CaseEffects.Format(givenAt)}); der spørges ikke om samtykke igen", null);
+        }
+
         if (row.Flagged)
         {
             await cases.AddEventAsync(connection, transaction, row.Id, row.OpenedAt, "flag", "CPR-registret kender ikke barnets CPR-nummer", null);
@@ -236,6 +254,23 @@ public sealed partial class ReferralWorkflow(
 
         await effects.ApplyAsync(connection, transaction, row, opening.Case, opening.Effects, now, null, opening.GpMessages);
         await cases.InsertAsync(connection, transaction, row);
+    }
+
+    private async Task<(Guid Id, IReadOnlyCollection<ConsentParty> Consents)?> ValidConsentOfEarlierCaseAsync(
+        DbConnection connection, DbTransaction? transaction, string childCpr, DateTimeOffset now)
+    {
+        var rows = await connection.QueryAsync<(string Id, string Snapshot)>(
+            "SELECT id, snapshot FROM cases WHERE child_cpr = @childCpr ORDER BY opened_at DESC", new { childCpr }, transaction);
+        foreach (var row in rows)
+        {
+            var earlier = ReferralCase.Restore(CaseStore.Deserialize(row.Snapshot), _policy.Value);
+            if (!ReferralCase.IsConsentStop(earlier.State) && earlier.MayGoToCommittee(now))
+            {
+                return (earlier.Id, earlier.Consents);
+            }
+        }
+
+        return null;
     }
 
     // ---------------------------------------------------------------- consent
@@ -380,14 +415,17 @@ public sealed partial class ReferralWorkflow(
             return Task.FromResult(false);
         }
 
-        return RunCaseAsync(caseId, staffUser, (_, _, _, @case, _) =>
+        return RunCaseAsync(caseId, staffUser, async (connection, transaction, row, @case, now) =>
         {
-            if (!@case.IsOpen)
+            if (@case.NeedsAction)
             {
-                return Task.FromResult<IReadOnlyList<CaseEffect>?>(null);
+                @case.CloseByStaff(reason.Trim(), now);
+                await cases.AddEventAsync(connection, transaction, row.Id, now.ToUnixTimeMilliseconds(), "closed",
+                    $"Sagen er lukket af en medarbejder og fjernet fra listen \"Kræver handling\": {reason.Trim()}", staffUser);
+                return [];
             }
 
-            return Task.FromResult<IReadOnlyList<CaseEffect>?>(@case.CloseByStaff(reason.Trim()));
+            return @case.IsOpen ? @case.CloseByStaff(reason.Trim(), now) : null;
         }, alwaysSave: false, cancellationToken);
     }
 
@@ -576,7 +614,12 @@ public sealed partial class ReferralWorkflow(
 
                 CaseEffects.Refresh(row, @case, now);
                 await effects.ApplyAsync(connection, transaction, row, @case, result ?? [], now, actor);
-                if (@case.State != stateBefore && (wasOpen && !@case.IsOpen || @case.State == CaseState.Stopped))
+                foreach (var tell in (result ?? []).OfType<TellResponsibleParty>())
+                {
+                    await courses.StopAsync(connection, transaction, row, tell.Reason, actor, now);
+                }
+
+                if (@case.State != stateBefore && (wasOpen && !@case.IsOpen || ReferralCase.IsConsentStop(@case.State)))
                 {
                     await cases.AddEventAsync(connection, transaction, row.Id, now.ToUnixTimeMilliseconds(), "closed", ClosedText(@case), actor);
                     await effects.PublishClosedAsync(connection, transaction, row, @case, now);
@@ -630,7 +673,9 @@ public sealed partial class ReferralWorkflow(
         CaseState.Decided => "Sagen er behandlet i udvalget",
         CaseState.ClosedNoConsent => "Sagen er afsluttet: intet samtykke inden fristen",
         CaseState.ClosedByStaff => $"Sagen er lukket af en medarbejder: {@case.ClosedReason}",
-        CaseState.Stopped => $"Sagen er standset ({@case.ClosedReason})",
+        CaseState.ConsentRefused => "Sagen er standset: samtykke afslået. Den står på listen \"Kræver handling\", til en medarbejder lukker den",
+        CaseState.ConsentWithdrawn => "Sagen er standset: samtykket er trukket tilbage. Den står på listen \"Kræver handling\", til en medarbejder lukker den",
+        CaseState.ConsentExpired => "Sagen er standset: samtykket er udløbet. Den står på listen \"Kræver handling\", til en medarbejder lukker den",
         _ => "Sagen er afsluttet",
     };
 

@@ -144,9 +144,9 @@ public sealed class IndicatorQueries(CaseStore cases, IOptions<WorkflowOptions> 
     public static string? Exclusion(CaseState state, string? closedReason, string? linkedCaseId) => state switch
     {
         CaseState.ClosedNoConsent => NoConsent,
-        CaseState.Stopped when closedReason == "consent refused" => Refused,
-        CaseState.Stopped when closedReason == "consent withdrawn" => Withdrawn,
-        CaseState.Stopped => Expired,
+        CaseState.ConsentRefused => Refused,
+        CaseState.ConsentWithdrawn => Withdrawn,
+        CaseState.ConsentExpired => Expired,
         // Staff write the reason freely; the case page suggests "Uden for målgruppen".
         CaseState.ClosedByStaff when Mentions(closedReason, "målgruppe") => OutOfScope,
         CaseState.ClosedByStaff when linkedCaseId is not null || Mentions(closedReason, "genhenvis") => ReReferral,

@@ -113,7 +113,8 @@ public sealed class ReferralOverRabbitMqTests(ITestOutputHelper output)
         await MailboxApp.Eventually(async () => await app.QuerySingleAsync<long>(
             "SELECT COUNT(*) FROM outbox WHERE type = 'MedComMailbox.Contracts.ReferralReadyForCommittee' AND dispatched_at IS NOT NULL") == 1, "ReferralReadyForCommittee published");
 
-        // The committee decides (on the committee page); the GP and both holders are told.
+        // The committee decides (on the committee page, once the meeting has started); the GP and both holders are told.
+        await app.MeetingStartedAsync(caseId);
         using var committee = await PageClient.StaffAsync(app, "udvalg");
         using var decide = await committee.PostFormAsync("/udvalg", "/udvalg?handler=Decision", new()
         {
@@ -153,7 +154,7 @@ public sealed class ReferralOverRabbitMqTests(ITestOutputHelper output)
         Assert.True(await workflow.RegisterConsentAsync(caseId, Father, Core.Consent.ConsentAnswer.Refused, "sundhedsplejerske", default));
 
         var detail = (await app.Services.GetRequiredService<CaseQueries>().GetAsync(caseId, default))!;
-        Assert.Equal(CaseState.Stopped, detail.State);
+        Assert.Equal(CaseState.ConsentRefused, detail.State);
         Assert.Equal("consent refused", detail.ClosedReason);
         await Task.Delay(500);
         Assert.Equal(0, await app.QuerySingleAsync<long>("SELECT COUNT(*) FROM outbox WHERE type = 'MedComMailbox.Contracts.ReferralReadyForCommittee'"));

@@ -84,6 +84,23 @@ public class MailboxApp : WebApplicationFactory<Program>
         return await connection.QuerySingleAsync<T>(sql, parameters);
     }
 
+    /// <summary>
+    /// For tests on the real clock: the case's committee meeting began an hour ago (a decision is only taken once the
+    /// meeting has started). Column and snapshot move together; the version bump makes a concurrent writer retry.
+    /// </summary>
+    public async Task MeetingStartedAsync(Guid caseId)
+    {
+        var started = DateTimeOffset.UtcNow.AddHours(-1);
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        var changed = await connection.ExecuteAsync(
+            "UPDATE cases SET meeting_at = @at, snapshot = json_set(snapshot, '$.agenda.meeting', @iso), version = version + 1 WHERE id = @id AND state = 'OnAgenda'",
+            new { at = started.ToUnixTimeMilliseconds(), iso = started.ToString("O"), id = caseId.ToString() });
+        if (changed != 1)
+        {
+            throw new InvalidOperationException("The case is not on the agenda.");
+        }
+    }
+
     public async Task<List<T>> QueryAsync<T>(string sql, object? parameters = null)
     {
         await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");

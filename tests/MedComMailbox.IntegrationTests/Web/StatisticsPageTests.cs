@@ -46,8 +46,8 @@ public sealed class StatisticsPageTests : IDisposable
             consentCompleted: Utc(5, 4), agenda: new AgendaPlacement(Meeting(2026, 5, 20), new DateOnly(2026, 5, 15), false));
         // Excluded, one per reason.
         await Seed.CaseAsync(_app, CaseState.ClosedNoConsent, Utc(1, 5), Gp, "1201149996", consents: [ConsentAnswer.Pending, ConsentAnswer.Pending], closedReason: "no consent");
-        await Seed.CaseAsync(_app, CaseState.Stopped, Utc(1, 6), Gp, "1201149996", consents: [ConsentAnswer.Given, ConsentAnswer.Refused], closedReason: "consent refused");
-        await Seed.CaseAsync(_app, CaseState.Stopped, Utc(1, 7), Gp, "1201149996", consents: [ConsentAnswer.Given, ConsentAnswer.Withdrawn], closedReason: "consent withdrawn");
+        await Seed.CaseAsync(_app, CaseState.ConsentRefused, Utc(1, 6), Gp, "1201149996", consents: [ConsentAnswer.Given, ConsentAnswer.Refused], closedReason: "consent refused");
+        await Seed.CaseAsync(_app, CaseState.ConsentWithdrawn, Utc(1, 7), Gp, "1201149996", consents: [ConsentAnswer.Given, ConsentAnswer.Withdrawn], closedReason: "consent withdrawn");
         await Seed.CaseAsync(_app, CaseState.ClosedByStaff, Utc(1, 8), Gp, "1201149996", consents: [ConsentAnswer.Pending], closedReason: "Uden for målgruppen");
         await Seed.CaseAsync(_app, CaseState.ClosedByStaff, Utc(1, 9), Gp, "1201149996", consents: [ConsentAnswer.Pending], closedReason: "Dublet", linkedCaseId: Guid.NewGuid().ToString());
         // Still waiting, in the other mailbox, a child of 4.

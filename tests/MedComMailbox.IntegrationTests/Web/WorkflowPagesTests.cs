@@ -135,6 +135,7 @@ public sealed class WorkflowPagesTests : IDisposable
                 + string.Join(" | ", _app.Logs.Where(l => l.Contains("sweep", StringComparison.OrdinalIgnoreCase) || l.Contains("Deadline", StringComparison.Ordinal))));
         }
 
+        await _app.MeetingStartedAsync(caseId);
         using var committee = await PageClient.StaffAsync(_app, "udvalg");
         var (agendaStatus, agenda) = await committee.GetPageAsync("/udvalg");
         Assert.Equal(HttpStatusCode.OK, agendaStatus);

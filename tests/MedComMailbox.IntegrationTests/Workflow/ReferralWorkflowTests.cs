@@ -251,7 +251,7 @@ public sealed class ReferralWorkflowTests : IDisposable
         Assert.True(await Workflow.RegisterConsentAsync(detail.Id, detail.Parties[1].PartyId, ConsentAnswer.Withdrawn, "sundhedsplejerske", CancellationToken.None));
 
         var stopped = (await Queries.GetAsync(detail.Id, CancellationToken.None))!;
-        Assert.Equal(CaseState.Stopped, stopped.State);
+        Assert.Equal(CaseState.ConsentWithdrawn, stopped.State);
         Assert.Equal("consent withdrawn", stopped.ClosedReason);
         Assert.True(stopped.Flagged);
         Assert.Empty(await Queries.AgendaAsync(_time.GetUtcNow(), CancellationToken.None));

@@ -30,7 +30,7 @@ public static class LetterText
         _ => "Standardtekst",
     };
 
-    public static string Recipient(LetterKind kind) => kind is LetterKind.GpReceipt or LetterKind.Decision or LetterKind.CourseMeeting
+    public static string Recipient(LetterKind kind) => kind is LetterKind.GpReceipt or LetterKind.Decision or LetterKind.CourseMeeting or LetterKind.ConsentStopped
         ? kind == LetterKind.GpReceipt ? "Lægen (MedCom-svar)" : "Lægen (MedCom-svar) og forældrene (Digital Post)"
         : "Forældrene og barnet fra 15 år (Digital Post)";
 

@@ -162,6 +162,7 @@ public static class AuditText
         [AuditActions.ViewCourse] = "Så barnets forløb",
         [AuditActions.RecordCourse] = "Registrerede i barnets forløb",
         [AuditActions.ViewActionPlan] = "Så handleplanen",
+        [AuditActions.StopCourse] = "Gav den indsatsansvarlige besked om standset sag",
         [Workflow.Referrals.LetterTemplates.SavedAction] = "Ændrede en brevskabelon",
         [Workflow.Referrals.LetterTemplates.RevertedAction] = "Satte en brevskabelon tilbage",
         [UserMailboxLimits.SavedAction] = "Ændrede en brugers postkasser",

@@ -72,7 +72,7 @@ public sealed class DetailModel(IOptions<AuthOptions> authOptions, IAuthorizatio
 
             var done = await workflow.CloseAsync(id, reason.Trim(), User.StaffName(), cancellationToken);
             await audit.RecordAsync(new AuditEntry(User.StaffName(), AuditActions.CloseCase, "Lukning af sag", detail.ChildCpr, "case", id.ToString()), cancellationToken);
-            return done ? (true, "Sagen er lukket.") : (false, "Sagen kunne ikke lukkes. Den er måske allerede lukket eller afgjort.");
+            return done ? (true, detail.NeedsAction ? "Sagen er lukket og fjernet fra listen \"Kræver handling\"." : "Sagen er lukket.") : (false, "Sagen kunne ikke lukkes. Den er måske allerede lukket eller afgjort.");
         });
 
     public Task<IActionResult> OnPostResendAsync(Guid id, Guid letterId, [FromServices] CaseQueries queries, [FromServices] ReferralWorkflow workflow, CancellationToken cancellationToken) =>

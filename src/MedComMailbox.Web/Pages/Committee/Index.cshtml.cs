@@ -90,6 +90,12 @@ public sealed class IndexModel(IOptions<AuthOptions> authOptions, IServiceProvid
             return RedirectToPage();
         }
 
+        if (detail.Agenda is { } agenda && HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow() < agenda.Meeting)
+        {
+            TempData[ErrorKey] = $"Afgørelsen for {detail.ChildName} er ikke registreret: udvalget kan først træffe afgørelse, når mødet er begyndt ({Display.Time(agenda.Meeting)}).";
+            return RedirectToPage();
+        }
+
         var done = await workflow.RecordDecisionAsync(caseId, outcome.Trim(), responsible, summary.Trim(), User.StaffName(), cancellationToken);
         await audit.RecordAsync(new AuditEntry(User.StaffName(), AuditActions.RecordDecision, "Koordinationsudvalgets afgørelse", detail.ChildCpr, "case", caseId.ToString()), cancellationToken);
         TempData[done ? MessageKey : ErrorKey] = done

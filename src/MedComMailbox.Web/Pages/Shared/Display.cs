@@ -36,7 +36,9 @@ public static class Display
         CaseState.OnAgenda => "På udvalgets dagsorden",
         CaseState.Decided => "Afgjort",
         CaseState.ClosedNoConsent => "Lukket – intet samtykke",
-        CaseState.Stopped => "Standset – samtykke afvist eller trukket tilbage",
+        CaseState.ConsentRefused => "Standset – samtykke afslået",
+        CaseState.ConsentWithdrawn => "Standset – samtykke trukket tilbage",
+        CaseState.ConsentExpired => "Standset – samtykke udløbet",
         CaseState.ClosedByStaff => "Lukket af medarbejder",
         _ => state.ToString(),
     };
@@ -107,6 +109,7 @@ public static class Display
         LetterKind.ClosedNoConsent => "Sagen lukket uden samtykke",
         LetterKind.Decision => "Udvalgets afgørelse",
         LetterKind.CourseMeeting => "Tid og sted for et møde i forløbet",
+        LetterKind.ConsentStopped => "Besked om, at sagen er standset",
         _ => kind.ToString(),
     };
 
