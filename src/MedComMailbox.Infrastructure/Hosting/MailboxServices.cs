@@ -53,6 +53,7 @@ public static class MailboxServices
             var options = sp.GetRequiredService<IOptions<MailboxOptions>>().Value;
             return new InboundReader(options.Identities, validateProfiles: options.ValidateProfiles);
         });
+        services.AddSingleton(sp => new StoredMessageReader(sp.GetRequiredService<IOptions<MailboxOptions>>().Value.Identities));
         services.AddHostedService<ProfileValidatorWarmUp>();
         services.AddSingleton<IAcknowledgementFactory>(_ => new AcknowledgementFactory());
         services.AddSingleton<IEnvelopeCodec, VansEnvelopeCodec>();

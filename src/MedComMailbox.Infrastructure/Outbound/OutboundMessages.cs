@@ -22,10 +22,9 @@ public sealed partial class OutboundMessages(
     TimeProvider time,
     ILogger<OutboundMessages> logger)
 {
-    // Our own builders made the document; it is read back for its summary only. No profile validation here: this runs
-    // inside the caller's write transaction, and the validator's one-time build (seconds of CPU) held the SQLite write
-    // lock while every intake waited. Our outbound messages are checked against MedCom's profiles in MedCom.Tests (BuilderTests).
-    private static readonly InboundReader Reader = new(validateProfiles: false);
+    // Our own builders made the document; it is read back for its summary only (see StoredMessageReader). Our builders'
+    // output is checked against MedCom's profiles in MedCom.Tests (BuilderTests).
+    private static readonly StoredMessageReader Reader = new();
 
     /// <summary>Stores and queues the document; returns our id of the stored message.</summary>
     public async Task<Guid> SendAsync(OutboundDocument document, MailboxIdentity from, CancellationToken cancellationToken)

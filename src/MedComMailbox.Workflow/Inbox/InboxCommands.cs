@@ -50,7 +50,7 @@ public sealed record SendResult(Guid? MessageId, IReadOnlyList<string> Errors)
 /// </summary>
 public sealed class InboxCommands(
     MailboxDatabase database,
-    IInboundMessageReader reader,
+    StoredMessageReader reader,
     OutboundMessages outbound,
     OutboxSignal outboxSignal,
     CaseStore cases,

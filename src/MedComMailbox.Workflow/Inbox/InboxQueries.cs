@@ -10,7 +10,7 @@ namespace MedComMailbox.Workflow.Inbox;
 /// Reads for the inbox pages. Every query takes the set of mailboxes the user may see (empty = every mailbox) and filters
 /// in SQL, so a limited user never receives a row of another mailbox.
 /// </summary>
-public sealed class InboxQueries(MailboxDatabase database, IInboundMessageReader reader)
+public sealed class InboxQueries(MailboxDatabase database, StoredMessageReader reader)
 {
     private static readonly TimeZoneInfo Copenhagen = TimeZoneInfo.FindSystemTimeZoneById("Europe/Copenhagen");
 

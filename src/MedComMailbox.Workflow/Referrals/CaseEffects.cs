@@ -28,7 +28,7 @@ public sealed class CaseEffects(
     CaseStore cases,
     MessageStore messages,
     OutboundMessages outbound,
-    IInboundMessageReader reader,
+    StoredMessageReader reader,
     IOptions<MailboxOptions> mailbox,
     IOptions<WorkflowOptions> options,
     LetterTemplates templates,

@@ -42,7 +42,7 @@ public sealed partial class ReferralWorkflow(
     CaseEffects effects,
     Course.CourseWorkflow courses,
     ICustodyRegister register,
-    IInboundMessageReader reader,
+    StoredMessageReader reader,
     IOptions<WorkflowOptions> options,
     OutboxSignal outboxSignal,
     WorkflowSignal signal,
