@@ -24,8 +24,7 @@ builder.Services.AddMailboxWebProcess(builder.Configuration);
 var app = builder.Build();
 
 app.UseMailboxEdge();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseMailboxErrorPages();
 app.MapMailboxHealth();
 app.MapValidationApi();
 app.MapIntakeApi();
