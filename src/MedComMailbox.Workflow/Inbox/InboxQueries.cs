@@ -163,6 +163,8 @@ public sealed class InboxQueries(MailboxDatabase database, StoredMessageReader r
             EpisodeOfCare = fhir?.CareCommunication?.EpisodeOfCareIdentifier ?? oio?.Letter.EpisodeOfCareIdentifier,
             IsReplacementCpr = fhir?.Patient?.IsReplacementCpr == true,
             LetterTime = oio is null ? null : oio.Letter.Authorisation ?? oio.Envelope.Sent,
+            SendAttempts = message.SendAttempts,
+            LastSentAt = message.LastSentAt is { } last ? DateTimeOffset.FromUnixTimeMilliseconds(last) : null,
         };
     }
 

@@ -136,6 +136,12 @@ public sealed record MessageDetail(
 
     /// <summary>The OIOXML letter's own date and time (Letter/Authorisation, else the envelope's sent time).</summary>
     public DateTimeOffset? LetterTime { get; init; }
+
+    /// <summary>A message we sent: how many times it went out (the first send and each resend without an acknowledgement).</summary>
+    public int SendAttempts { get; init; }
+
+    /// <summary>A message we sent: when it last went out.</summary>
+    public DateTimeOffset? LastSentAt { get; init; }
 }
 
 /// <summary>An attachment's bytes for download.</summary>

@@ -73,6 +73,12 @@ public sealed class OutboundAndThreadTests : IDisposable
         var row = await _app.QuerySingleAsync<(string Status, long Attempts)>("SELECT status, send_attempts FROM messages WHERE id = @id", new { id = id.ToString() });
         Assert.Equal(("flagged", 3L), row);
         Assert.Equal(1, await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM outbox WHERE type LIKE '%OutboundMessageFlagged'"));
+
+        // The message view says how often it went out (MedCom's receive protocol asks for the resend count).
+        using var staff = await Web.PageClient.StaffAsync(_app, "admin");
+        var (status, html) = await staff.GetPageAsync($"/beskeder/{id}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("3 gange (genudsendt 2 gange uden kvittering), senest", html, StringComparison.Ordinal);
     }
 
     [Fact]
