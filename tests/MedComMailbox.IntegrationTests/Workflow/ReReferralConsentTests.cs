@@ -43,6 +43,18 @@ public sealed class ReReferralConsentTests : IDisposable
         await _app.Services.GetRequiredService<LetterDispatcher>().SendDueAsync(CancellationToken.None);
     }
 
+    /// <summary>
+    /// A new referral of the same child, as a GP's system sends one: a new message in a new thread (a new Communication
+    /// identifier). The same identifier would be a message in the first referral's thread and join that case.
+    /// </summary>
+    private static byte[] ReReferral()
+    {
+        var text = System.Text.Encoding.UTF8.GetString(Samples.FreshReferral().Body);
+        const string Thread = "urn:uuid:6c6e7f7c-3f1f-4cc1-8d20-cb9ecac340af";
+        Assert.Contains(Thread, text, StringComparison.Ordinal);
+        return System.Text.Encoding.UTF8.GetBytes(text.Replace(Thread, $"urn:uuid:{Guid.NewGuid()}", StringComparison.Ordinal));
+    }
+
     private async Task<Guid> ReferAsync(byte[] body, int expectedCases)
     {
         using var response = await _app.PostAsync("/api/intake", body, "application/fhir+json");
@@ -74,7 +86,7 @@ public sealed class ReReferralConsentTests : IDisposable
         var requestsBefore = await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters WHERE kind = 'ConsentRequest'");
 
         _time.Advance(TimeSpan.FromDays(120));
-        var second = await ReferAsync(Samples.FreshReferral().Body, 2);
+        var second = await ReferAsync(ReReferral(), 2);
         Assert.NotEqual(first, second);
 
         var joined = (await Queries.GetAsync(second, CancellationToken.None))!;
@@ -102,7 +114,7 @@ public sealed class ReReferralConsentTests : IDisposable
         var requestsBefore = await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters WHERE kind = 'ConsentRequest'");
 
         _time.Advance(TimeSpan.FromDays(370));
-        var second = await ReferAsync(Samples.FreshReferral().Body, 2);
+        var second = await ReferAsync(ReReferral(), 2);
 
         var asked = (await Queries.GetAsync(second, CancellationToken.None))!;
         Assert.Null(asked.ConsentFromCase);
