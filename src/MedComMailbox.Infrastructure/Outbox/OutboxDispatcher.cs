@@ -75,14 +75,20 @@ public sealed partial class OutboxDispatcher(
     public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        // Until the bus can take events (topology deployed, bus connected), publish rows are left alone rather than
+        // tried and failed: a failure would count an attempt and set a backoff on the host's clock (which a start-up
+        // with a held clock never moves on). VANS deliveries do not need the bus and go out meanwhile.
+        var publishReady = PublishReady();
         List<long> due;
         await using (var connection = await store.Database.OpenAsync(cancellationToken))
         {
             due = (await connection.QueryAsync<long>(
                 store.Database.Dialect.Limit(
-                    "SELECT id FROM outbox WHERE dispatched_at IS NULL AND due_at <= @now AND (locked_until IS NULL OR locked_until < @now) ORDER BY id",
+                    publishReady
+                        ? "SELECT id FROM outbox WHERE dispatched_at IS NULL AND due_at <= @now AND (locked_until IS NULL OR locked_until < @now) ORDER BY id"
+                        : "SELECT id FROM outbox WHERE dispatched_at IS NULL AND due_at <= @now AND (locked_until IS NULL OR locked_until < @now) AND kind <> @publish ORDER BY id",
                     100),
-                new { now })).AsList();
+                new { now, publish = OutboxKind.Publish })).AsList();
         }
 
         var sent = 0;
@@ -97,6 +103,9 @@ public sealed partial class OutboxDispatcher(
 
         return sent;
     }
+
+    private bool PublishReady() =>
+        topology.IsDeployed && (bus is not IBusControl control || control.CheckHealth().Status == BusHealthStatus.Healthy);
 
     private async Task<OutboxRecord?> ClaimAsync(long id, CancellationToken cancellationToken)
     {
@@ -152,14 +161,10 @@ public sealed partial class OutboxDispatcher(
 
         // RabbitMQ drops (and still confirms) a message sent to an exchange no queue is bound to: publish only once
         // the topology is deployed and the bus is connected, so an early row waits in the outbox instead of vanishing.
-        if (!topology.IsDeployed)
+        // Checked again here: the bus may have dropped since the batch was selected.
+        if (!PublishReady())
         {
-            throw new InvalidOperationException("The broker topology is not deployed yet.");
-        }
-
-        if (bus is IBusControl control && control.CheckHealth().Status != BusHealthStatus.Healthy)
-        {
-            throw new InvalidOperationException("The bus is not ready yet.");
+            throw new InvalidOperationException("The broker topology is not deployed or the bus is not connected yet.");
         }
 
         var message = JsonSerializer.Deserialize(row.Payload, type) ?? throw new InvalidOperationException($"Outbox row {row.Id} holds no event.");
