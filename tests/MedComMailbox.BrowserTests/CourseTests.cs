@@ -15,10 +15,17 @@ namespace MedComMailbox.BrowserTests;
 /// <summary>The browser host on a fake clock, so weeks can pass between two clicks; the sweep runs as in production.</summary>
 public sealed class CourseBrowserHost : BrowserHost
 {
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 16, 8, 0, 0, TimeSpan.Zero)); // a Monday
+    public FakeTimeProvider Clock { get; } = new(FakeClockSettings.Monday);
 
-    protected override void ConfigureMore(IWebHostBuilder builder) =>
+    protected override void ConfigureMore(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in FakeClockSettings.Housekeeping)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
 }
 
 /// <summary>

@@ -6,7 +6,6 @@ using MedComMailbox.IntegrationTests.Support;
 using MedComMailbox.Workflow.Course;
 using MedComMailbox.Workflow.Referrals;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace MedComMailbox.IntegrationTests.Workflow;
 
@@ -18,93 +17,49 @@ namespace MedComMailbox.IntegrationTests.Workflow;
 /// </summary>
 public sealed class ConsentStopTests : IDisposable
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 16, 8, 0, 0, TimeSpan.Zero)); // a Monday
-    private readonly MailboxApp _app;
+    private readonly FakeClockMailbox _host = new();
 
-    public ConsentStopTests()
-    {
-        _app = new MailboxApp(
-            new Dictionary<string, string?> { ["Workflow:SweepInterval"] = "00:00:00.200" },
-            services =>
-            {
-                services.AddSingleton<TimeProvider>(_time);
-                services.Remove(services.Single(d => d.ImplementationType == typeof(WorkflowSweeps)));
-            });
-        _ = _app.Server;
-    }
+    public void Dispose() => _host.Dispose();
 
-    public void Dispose() => _app.Dispose();
+    private async Task<CaseDetail> OnAgendaAsync() => await _host.ConsentGivenAsync((await _host.OpenedAsync()).Id);
 
-    private ReferralWorkflow Workflow => _app.Services.GetRequiredService<ReferralWorkflow>();
-
-    private CaseQueries Queries => _app.Services.GetRequiredService<CaseQueries>();
-
-    private async Task SweepAsync()
-    {
-        await Workflow.RunDueDeadlinesAsync(CancellationToken.None);
-        await _app.Services.GetRequiredService<LetterDispatcher>().SendDueAsync(CancellationToken.None);
-    }
-
-    private async Task<CaseDetail> OpenedAsync()
-    {
-        using var response = await _app.PostAsync("/api/intake", Samples.Read("carecommunication/gp-referral-child.json"), "application/fhir+json");
-        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
-        await MailboxApp.Eventually(async () => await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM cases") == 1, "a case opened");
-        var id = Assert.Single(await Queries.ListAsync(openOnly: true, CancellationToken.None)).Id;
-        return (await Queries.GetAsync(id, CancellationToken.None))!;
-    }
-
-    private async Task<CaseDetail> OnAgendaAsync()
-    {
-        var opened = await OpenedAsync();
-        foreach (var party in opened.Parties)
-        {
-            Assert.True(await Workflow.RegisterConsentAsync(opened.Id, party.PartyId, ConsentAnswer.Given, "sundhedsplejerske", CancellationToken.None));
-        }
-
-        await SweepAsync();
-        var onAgenda = (await Queries.GetAsync(opened.Id, CancellationToken.None))!;
-        Assert.Equal(CaseState.OnAgenda, onAgenda.State);
-        return onAgenda;
-    }
-
-    private async Task<long> CountAsync(string sql, Guid id) => await _app.QuerySingleAsync<long>(sql, new { id = id.ToString() });
+    private async Task<long> CountAsync(string sql, Guid id) => await _host.App.QuerySingleAsync<long>(sql, new { id = id.ToString() });
 
     [Fact]
     public async Task A_refusal_tells_the_gp_and_the_other_holder_and_stays_on_the_list_until_a_person_closes_it_with_a_reason()
     {
-        var opened = await OpenedAsync();
+        var opened = await _host.OpenedAsync();
         var (refuser, other) = (opened.Parties[0].PartyId, opened.Parties[1].PartyId);
 
-        Assert.True(await Workflow.RegisterConsentAsync(opened.Id, refuser, ConsentAnswer.Refused, "sundhedsplejerske", CancellationToken.None));
-        await SweepAsync();
+        Assert.True(await _host.Workflow.RegisterConsentAsync(opened.Id, refuser, ConsentAnswer.Refused, "sundhedsplejerske", CancellationToken.None));
+        await _host.SweepAsync();
 
-        var refused = (await Queries.GetAsync(opened.Id, CancellationToken.None))!;
+        var refused = (await _host.Queries.GetAsync(opened.Id, CancellationToken.None))!;
         Assert.Equal(CaseState.ConsentRefused, refused.State);
         Assert.True(refused.NeedsAction);
         Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM case_messages WHERE case_id = @id AND role = 'ConsentStopped'", opened.Id));
         var stopLetter = Assert.Single(refused.Letters, l => l.Kind == Core.Letters.LetterKind.ConsentStopped);
         Assert.Equal(other, stopLetter.PartyId); // the other holder, not the one who refused
         Assert.Equal("delivered", stopLetter.Status);
-        Assert.Equal(opened.Id, Assert.Single(await Queries.NeedsActionAsync([], CancellationToken.None)).Id);
-        Assert.Equal(1, await Queries.NeedsActionCountAsync([], CancellationToken.None));
-        Assert.Equal(0, await Queries.NeedsActionCountAsync(["5790000000000"], CancellationToken.None)); // another mailbox sees none
+        Assert.Equal(opened.Id, Assert.Single(await _host.Queries.NeedsActionAsync([], CancellationToken.None)).Id);
+        Assert.Equal(1, await _host.Queries.NeedsActionCountAsync([], CancellationToken.None));
+        Assert.Equal(0, await _host.Queries.NeedsActionCountAsync(["5790000000000"], CancellationToken.None)); // another mailbox sees none
 
         // Time alone does not take it off the list.
-        _time.Advance(TimeSpan.FromDays(60));
-        await SweepAsync();
-        Assert.Equal(1, await Queries.NeedsActionCountAsync([], CancellationToken.None));
+        _host.Clock.Advance(TimeSpan.FromDays(60));
+        await _host.SweepAsync();
+        Assert.Equal(1, await _host.Queries.NeedsActionCountAsync([], CancellationToken.None));
 
         // A person closes it with a reason: off the list, the state and the reason stay on the case.
-        Assert.False(await Workflow.CloseAsync(opened.Id, " ", "sundhedsplejerske", CancellationToken.None));
-        Assert.True(await Workflow.CloseAsync(opened.Id, "Talt med forældrene; ny henvisning senere", "sundhedsplejerske", CancellationToken.None));
-        Assert.False(await Workflow.CloseAsync(opened.Id, "igen", "sundhedsplejerske", CancellationToken.None));
-        var closed = (await Queries.GetAsync(opened.Id, CancellationToken.None))!;
+        Assert.False(await _host.Workflow.CloseAsync(opened.Id, " ", "sundhedsplejerske", CancellationToken.None));
+        Assert.True(await _host.Workflow.CloseAsync(opened.Id, "Talt med forældrene; ny henvisning senere", "sundhedsplejerske", CancellationToken.None));
+        Assert.False(await _host.Workflow.CloseAsync(opened.Id, "igen", "sundhedsplejerske", CancellationToken.None));
+        var closed = (await _host.Queries.GetAsync(opened.Id, CancellationToken.None))!;
         Assert.Equal(CaseState.ConsentRefused, closed.State);
         Assert.False(closed.NeedsAction);
         Assert.Equal("Talt med forældrene; ny henvisning senere", closed.HandledReason);
         Assert.Contains(closed.Timeline, t => t.Text.Contains("Talt med forældrene", StringComparison.Ordinal) && t.Actor == "sundhedsplejerske");
-        Assert.Empty(await Queries.NeedsActionAsync([], CancellationToken.None));
+        Assert.Empty(await _host.Queries.NeedsActionAsync([], CancellationToken.None));
     }
 
     [Fact]
@@ -113,33 +68,33 @@ public sealed class ConsentStopTests : IDisposable
         var onAgenda = await OnAgendaAsync();
 
         // Before the meeting has started nothing is decided.
-        _time.SetUtcNow(onAgenda.Agenda!.Meeting.AddMinutes(-5));
-        Assert.False(await Workflow.RecordDecisionAsync(onAgenda.Id, "Forløb hos PPR", "PPR", "For tidligt.", "udvalg", CancellationToken.None));
-        Assert.Equal(CaseState.OnAgenda, (await Queries.GetAsync(onAgenda.Id, CancellationToken.None))!.State);
+        _host.Clock.SetUtcNow(onAgenda.Agenda!.Meeting.AddMinutes(-5));
+        Assert.False(await _host.Workflow.RecordDecisionAsync(onAgenda.Id, "Forløb hos PPR", "PPR", "For tidligt.", "udvalg", CancellationToken.None));
+        Assert.Equal(CaseState.OnAgenda, (await _host.Queries.GetAsync(onAgenda.Id, CancellationToken.None))!.State);
 
-        _time.SetUtcNow(onAgenda.Agenda.Meeting.AddHours(1));
-        Assert.True(await Workflow.RecordDecisionAsync(onAgenda.Id, "Forløb hos PPR", "PPR", "Udvalget anbefaler et forløb hos PPR.", "udvalg", CancellationToken.None));
-        await SweepAsync();
+        _host.Clock.SetUtcNow(onAgenda.Agenda.Meeting.AddHours(1));
+        Assert.True(await _host.Workflow.RecordDecisionAsync(onAgenda.Id, "Forløb hos PPR", "PPR", "Udvalget anbefaler et forløb hos PPR.", "udvalg", CancellationToken.None));
+        await _host.SweepAsync();
 
-        _time.Advance(TimeSpan.FromDays(10));
+        _host.Clock.Advance(TimeSpan.FromDays(10));
         var (withdrawer, other) = (onAgenda.Parties[1].PartyId, onAgenda.Parties[0].PartyId);
-        Assert.True(await Workflow.RegisterConsentAsync(onAgenda.Id, withdrawer, ConsentAnswer.Withdrawn, "sundhedsplejerske", CancellationToken.None));
-        await SweepAsync();
+        Assert.True(await _host.Workflow.RegisterConsentAsync(onAgenda.Id, withdrawer, ConsentAnswer.Withdrawn, "sundhedsplejerske", CancellationToken.None));
+        await _host.SweepAsync();
 
-        var withdrawn = (await Queries.GetAsync(onAgenda.Id, CancellationToken.None))!;
+        var withdrawn = (await _host.Queries.GetAsync(onAgenda.Id, CancellationToken.None))!;
         Assert.Equal(CaseState.ConsentWithdrawn, withdrawn.State);
         Assert.True(withdrawn.NeedsAction);
         Assert.Equal(other, Assert.Single(withdrawn.Letters, l => l.Kind == Core.Letters.LetterKind.ConsentStopped).PartyId);
         Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM case_messages WHERE case_id = @id AND role = 'ConsentStopped'", onAgenda.Id));
-        var course = (await _app.Services.GetRequiredService<CourseQueries>().GetAsync(onAgenda.Id, CancellationToken.None))!;
+        var course = (await _host.App.Services.GetRequiredService<CourseQueries>().GetAsync(onAgenda.Id, CancellationToken.None))!;
         Assert.Equal(CourseState.Closed, course.State);
         Assert.Contains(withdrawn.Timeline, t => t.Text.StartsWith("Forløbet er standset, fordi samtykket er trukket tilbage; PPR har fået besked", StringComparison.Ordinal));
         Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM audit_log WHERE action = 'stop-course' AND target_id = @id", onAgenda.Id));
 
         // The stopped course no longer reminds or misses deadlines.
-        _time.Advance(TimeSpan.FromDays(40));
-        await SweepAsync();
-        var later = (await Queries.GetAsync(onAgenda.Id, CancellationToken.None))!;
+        _host.Clock.Advance(TimeSpan.FromDays(40));
+        await _host.SweepAsync();
+        var later = (await _host.Queries.GetAsync(onAgenda.Id, CancellationToken.None))!;
         Assert.DoesNotContain(later.Timeline, t => t.Text.StartsWith("Påmindelse til PPR", StringComparison.Ordinal) || t.Text.StartsWith("Fristen for", StringComparison.Ordinal));
     }
 
@@ -147,17 +102,17 @@ public sealed class ConsentStopTests : IDisposable
     public async Task Expired_consent_is_its_own_state_on_the_list_and_nobody_is_written_to()
     {
         var onAgenda = await OnAgendaAsync();
-        _time.SetUtcNow(onAgenda.Agenda!.Meeting.AddHours(1));
-        Assert.True(await Workflow.RecordDecisionAsync(onAgenda.Id, "Forløb hos PPR", "PPR", "Udvalget anbefaler et forløb hos PPR.", "udvalg", CancellationToken.None));
-        await SweepAsync();
+        _host.Clock.SetUtcNow(onAgenda.Agenda!.Meeting.AddHours(1));
+        Assert.True(await _host.Workflow.RecordDecisionAsync(onAgenda.Id, "Forløb hos PPR", "PPR", "Udvalget anbefaler et forløb hos PPR.", "udvalg", CancellationToken.None));
+        await _host.SweepAsync();
 
-        _time.Advance(TimeSpan.FromDays(366));
-        await SweepAsync();
+        _host.Clock.Advance(TimeSpan.FromDays(366));
+        await _host.SweepAsync();
 
-        var expired = (await Queries.GetAsync(onAgenda.Id, CancellationToken.None))!;
+        var expired = (await _host.Queries.GetAsync(onAgenda.Id, CancellationToken.None))!;
         Assert.Equal(CaseState.ConsentExpired, expired.State);
         Assert.True(expired.NeedsAction);
         Assert.DoesNotContain(expired.Letters, l => l.Kind == Core.Letters.LetterKind.ConsentStopped);
-        Assert.Equal(onAgenda.Id, Assert.Single(await Queries.NeedsActionAsync([], CancellationToken.None)).Id);
+        Assert.Equal(onAgenda.Id, Assert.Single(await _host.Queries.NeedsActionAsync([], CancellationToken.None)).Id);
     }
 }

@@ -6,7 +6,6 @@ using MedComMailbox.IntegrationTests.Support;
 using MedComMailbox.Workflow.Course;
 using MedComMailbox.Workflow.Referrals;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace MedComMailbox.IntegrationTests.Workflow;
 
@@ -18,58 +17,14 @@ namespace MedComMailbox.IntegrationTests.Workflow;
 public sealed class CourseWorkflowTests : IDisposable
 {
     private static readonly TimeZoneInfo Copenhagen = TimeZoneInfo.FindSystemTimeZoneById("Europe/Copenhagen");
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 16, 8, 0, 0, TimeSpan.Zero)); // a Monday
-    private readonly MailboxApp _app;
+    private readonly FakeClockMailbox _host = new();
 
-    public CourseWorkflowTests()
-    {
-        _app = new MailboxApp(
-            new Dictionary<string, string?> { ["Workflow:SweepInterval"] = "00:00:00.200" },
-            services =>
-            {
-                services.AddSingleton<TimeProvider>(_time);
-                services.Remove(services.Single(d => d.ImplementationType == typeof(WorkflowSweeps)));
-            });
-        _ = _app.Server;
-    }
+    public void Dispose() => _host.Dispose();
 
-    public void Dispose() => _app.Dispose();
-
-    private ReferralWorkflow Workflow => _app.Services.GetRequiredService<ReferralWorkflow>();
-
-    private CourseWorkflow Courses => _app.Services.GetRequiredService<CourseWorkflow>();
-
-    private CourseQueries CourseQueries => _app.Services.GetRequiredService<CourseQueries>();
-
-    private async Task SweepAsync()
-    {
-        await Workflow.RunDueDeadlinesAsync(CancellationToken.None);
-        await _app.Services.GetRequiredService<LetterDispatcher>().SendDueAsync(CancellationToken.None);
-    }
-
-    private async Task<Guid> DecidedCaseAsync()
-    {
-        using var response = await _app.PostAsync("/api/intake", Samples.Read("carecommunication/gp-referral-child.json"), "application/fhir+json");
-        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
-        await MailboxApp.Eventually(async () => await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM cases") == 1, "a case opened");
-        var queries = _app.Services.GetRequiredService<CaseQueries>();
-        var id = Assert.Single(await queries.ListAsync(openOnly: true, CancellationToken.None)).Id;
-        foreach (var party in (await queries.GetAsync(id, CancellationToken.None))!.Parties)
-        {
-            Assert.True(await Workflow.RegisterConsentAsync(id, party.PartyId, ConsentAnswer.Given, "sundhedsplejerske", CancellationToken.None));
-        }
-
-        await SweepAsync();
-        var onAgenda = (await queries.GetAsync(id, CancellationToken.None))!;
-        Assert.Equal(CaseState.OnAgenda, onAgenda.State);
-        _time.SetUtcNow(onAgenda.Agenda!.Meeting.AddHours(1));
-        Assert.True(await Workflow.RecordDecisionAsync(id, "Forløb hos PPR", "PPR", "Udvalget anbefaler et forløb hos PPR.", "udvalg", CancellationToken.None));
-        await SweepAsync();
-        return id;
-    }
+    private async Task<Guid> DecidedCaseAsync() => await _host.DecidedAsync(await _host.ReferAsync(Samples.Referral));
 
     private async Task<List<string>> EventsAsync(Guid id) =>
-        await _app.QueryAsync<string>("SELECT text FROM case_events WHERE case_id = @id ORDER BY id", new { id = id.ToString() });
+        await _host.App.QueryAsync<string>("SELECT text FROM case_events WHERE case_id = @id ORDER BY id", new { id = id.ToString() });
 
     private static ActionPlanContent Plan(DateTimeOffset? next = null) =>
         new("PPR, Torvet 1", ["Ida Holm, psykolog"], "Alma kommer i skole", "Søvn", "Sove bedre", "Færre fravær", "PPR taler med skolen", "Forældrene deltager", next);
@@ -78,35 +33,35 @@ public sealed class CourseWorkflowTests : IDisposable
     public async Task The_decision_hands_the_case_over_and_the_start_meeting_deadline_is_reminded_then_missed_until_a_reason_is_written()
     {
         var id = await DecidedCaseAsync();
-        var decidedAt = _time.GetUtcNow();
+        var decidedAt = _host.Clock.GetUtcNow();
 
-        var course = (await CourseQueries.GetAsync(id, CancellationToken.None))!;
+        var course = (await _host.CourseQueries.GetAsync(id, CancellationToken.None))!;
         Assert.Equal(CourseState.Running, course.State);
         Assert.Equal("PPR", course.ResponsibleParty);
         var deadline = Assert.Single(course.Milestones).Deadline!.Value;
         Assert.Equal(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(decidedAt.AddDays(28), Copenhagen).DateTime), deadline);
         Assert.Contains(await EventsAsync(id), e => e.StartsWith("Sagen er overdraget til PPR", StringComparison.Ordinal));
-        Assert.Equal(1, await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM audit_log WHERE action = 'hand-over-course' AND target_id = @id", new { id = id.ToString() }));
+        Assert.Equal(1, await _host.App.QuerySingleAsync<long>("SELECT COUNT(*) FROM audit_log WHERE action = 'hand-over-course' AND target_id = @id", new { id = id.ToString() }));
 
         // Six days before the deadline's end: the reminder, once.
         var end = course.Milestones[0].Deadline!.Value.AddDays(1).ToDateTime(TimeOnly.MinValue);
         var endAt = new DateTimeOffset(end, Copenhagen.GetUtcOffset(end));
-        _time.SetUtcNow(endAt.AddDays(-6));
-        await SweepAsync();
-        await SweepAsync();
+        _host.Clock.SetUtcNow(endAt.AddDays(-6));
+        await _host.SweepAsync();
+        await _host.SweepAsync();
         Assert.Single(await EventsAsync(id), e => e.StartsWith("Påmindelse til PPR", StringComparison.Ordinal));
-        Assert.Empty(await CourseQueries.NeedingAttentionAsync([], CancellationToken.None));
+        Assert.Empty(await _host.CourseQueries.NeedingAttentionAsync([], CancellationToken.None));
 
         // The deadline passes: the case is flagged and shows among the courses that need a person.
-        _time.SetUtcNow(endAt.AddMinutes(1));
-        await SweepAsync();
-        var attention = Assert.Single(await CourseQueries.NeedingAttentionAsync([], CancellationToken.None));
+        _host.Clock.SetUtcNow(endAt.AddMinutes(1));
+        await _host.SweepAsync();
+        var attention = Assert.Single(await _host.CourseQueries.NeedingAttentionAsync([], CancellationToken.None));
         Assert.True(attention.NeedsReason);
-        Assert.Equal(1, await _app.QuerySingleAsync<long>("SELECT flagged FROM cases WHERE id = @id", new { id = id.ToString() }));
-        Assert.False(await Courses.RecordMissedReasonAsync(id, 1, "  ", "sundhedsplejerske", CancellationToken.None));
-        Assert.True(await Courses.RecordMissedReasonAsync(id, 1, "Familien aflyste to gange", "sundhedsplejerske", CancellationToken.None));
-        Assert.Empty(await CourseQueries.NeedingAttentionAsync([], CancellationToken.None));
-        Assert.Equal("Familien aflyste to gange", (await CourseQueries.GetAsync(id, CancellationToken.None))!.Milestones[0].MissedReason);
+        Assert.Equal(1, await _host.App.QuerySingleAsync<long>("SELECT flagged FROM cases WHERE id = @id", new { id = id.ToString() }));
+        Assert.False(await _host.Courses.RecordMissedReasonAsync(id, 1, "  ", "sundhedsplejerske", CancellationToken.None));
+        Assert.True(await _host.Courses.RecordMissedReasonAsync(id, 1, "Familien aflyste to gange", "sundhedsplejerske", CancellationToken.None));
+        Assert.Empty(await _host.CourseQueries.NeedingAttentionAsync([], CancellationToken.None));
+        Assert.Equal("Familien aflyste to gange", (await _host.CourseQueries.GetAsync(id, CancellationToken.None))!.Milestones[0].MissedReason);
 
         // The statistics: one course, its start meeting not held (no date) and so not within the deadline.
         var start = (await ReportAsync()).Course.Single(t => t.Name == MedComMailbox.Workflow.Statistics.IndicatorQueries.DecisionToStart);
@@ -115,8 +70,8 @@ public sealed class CourseWorkflowTests : IDisposable
 
     private async Task<MedComMailbox.Workflow.Statistics.IndicatorReport> ReportAsync()
     {
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(_time.GetUtcNow(), Copenhagen).DateTime);
-        return await _app.Services.GetRequiredService<MedComMailbox.Workflow.Statistics.IndicatorQueries>()
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(_host.Clock.GetUtcNow(), Copenhagen).DateTime);
+        return await _host.App.Services.GetRequiredService<MedComMailbox.Workflow.Statistics.IndicatorQueries>()
             .ReportAsync(MedComMailbox.Workflow.Statistics.StatisticsPeriod.LastTwelveMonths(today), [], CancellationToken.None);
     }
 
@@ -124,78 +79,78 @@ public sealed class CourseWorkflowTests : IDisposable
     public async Task A_planned_meeting_is_told_to_the_family_and_the_gp_and_each_held_meeting_writes_a_new_version_of_the_action_plan()
     {
         var id = await DecidedCaseAsync();
-        var lettersBefore = await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters WHERE kind = 'CourseMeeting'");
-        var gpBefore = await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM case_messages WHERE role = 'CourseMeeting'");
+        var lettersBefore = await _host.App.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters WHERE kind = 'CourseMeeting'");
+        var gpBefore = await _host.App.QuerySingleAsync<long>("SELECT COUNT(*) FROM case_messages WHERE role = 'CourseMeeting'");
 
-        var at = _time.GetUtcNow().AddDays(10);
-        Assert.False(await Courses.PlanAsync(id, at, " ", [], "sundhedsplejerske", CancellationToken.None));
-        Assert.True(await Courses.PlanAsync(id, at, "PPR, Torvet 1", ["Ida Holm, psykolog"], "sundhedsplejerske", CancellationToken.None));
-        await SweepAsync();
+        var at = _host.Clock.GetUtcNow().AddDays(10);
+        Assert.False(await _host.Courses.PlanAsync(id, at, " ", [], "sundhedsplejerske", CancellationToken.None));
+        Assert.True(await _host.Courses.PlanAsync(id, at, "PPR, Torvet 1", ["Ida Holm, psykolog"], "sundhedsplejerske", CancellationToken.None));
+        await _host.SweepAsync();
 
         Assert.Equal(0, lettersBefore);
         Assert.Equal(0, gpBefore);
-        var letters = await _app.QueryAsync<(string Body, string Status)>("SELECT body, status FROM letters WHERE kind = 'CourseMeeting'");
+        var letters = await _host.App.QueryAsync<(string Body, string Status)>("SELECT body, status FROM letters WHERE kind = 'CourseMeeting'");
         Assert.Equal(2, letters.Count);
         Assert.All(letters, l => Assert.Contains("opstartsmøde", l.Body, StringComparison.Ordinal));
         Assert.All(letters, l => Assert.Contains("PPR, Torvet 1", l.Body, StringComparison.Ordinal));
         Assert.All(letters, l => Assert.Equal("delivered", l.Status));
-        Assert.Equal(1, await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM case_messages WHERE role = 'CourseMeeting'"));
+        Assert.Equal(1, await _host.App.QuerySingleAsync<long>("SELECT COUNT(*) FROM case_messages WHERE role = 'CourseMeeting'"));
 
         // Held: version 1 of the plan; the follow-up is due six weeks later, and its planned date comes from the plan.
-        _time.SetUtcNow(at.AddHours(2));
+        _host.Clock.SetUtcNow(at.AddHours(2));
         var next = at.AddDays(30);
-        Assert.False(await Courses.RecordHeldAsync(id, at.AddDays(3), MeetingKind.FollowUp, Plan(), "sundhedsplejerske", CancellationToken.None));
-        Assert.True(await Courses.RecordHeldAsync(id, at, MeetingKind.FollowUp, Plan(next), "sundhedsplejerske", CancellationToken.None));
-        var course = (await CourseQueries.GetAsync(id, CancellationToken.None))!;
+        Assert.False(await _host.Courses.RecordHeldAsync(id, at.AddDays(3), MeetingKind.FollowUp, Plan(), "sundhedsplejerske", CancellationToken.None));
+        Assert.True(await _host.Courses.RecordHeldAsync(id, at, MeetingKind.FollowUp, Plan(next), "sundhedsplejerske", CancellationToken.None));
+        var course = (await _host.CourseQueries.GetAsync(id, CancellationToken.None))!;
         Assert.Equal(MeetingKind.FollowUp, course.Next!.Kind);
         Assert.Equal(next, course.Next.PlannedAt);
         // The start meeting on 5 December 2026: six weeks later is Saturday 16 January 2027: the deadline moves to Monday the 18th.
         Assert.Equal(new DateOnly(2027, 1, 16), DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at.AddDays(42), Copenhagen).DateTime));
         Assert.Equal(new DateOnly(2027, 1, 18), course.Next.Deadline);
-        var plan = (await CourseQueries.GetPlanAsync(id, 1, CancellationToken.None))!;
+        var plan = (await _host.CourseQueries.GetPlanAsync(id, 1, CancellationToken.None))!;
         Assert.Equal(MeetingKind.Start, plan.Version.Kind);
         Assert.Equal("PPR taler med skolen", plan.Content.Agreements);
         Assert.Equal(2, plan.CustodyHolders.Count);
-        Assert.Null(await CourseQueries.GetPlanAsync(id, 2, CancellationToken.None));
+        Assert.Null(await _host.CourseQueries.GetPlanAsync(id, 2, CancellationToken.None));
     }
 
     [Fact]
     public async Task A_course_with_nothing_planned_after_a_follow_up_goes_back_to_the_committee_and_ends_with_the_closing_meeting()
     {
         var id = await DecidedCaseAsync();
-        var start = _time.GetUtcNow().AddDays(7);
-        _time.SetUtcNow(start);
-        Assert.True(await Courses.RecordHeldAsync(id, start, MeetingKind.FollowUp, Plan(), "sundhedsplejerske", CancellationToken.None));
+        var start = _host.Clock.GetUtcNow().AddDays(7);
+        _host.Clock.SetUtcNow(start);
+        Assert.True(await _host.Courses.RecordHeldAsync(id, start, MeetingKind.FollowUp, Plan(), "sundhedsplejerske", CancellationToken.None));
         var followUp = start.AddDays(35);
-        _time.SetUtcNow(followUp);
-        await SweepAsync();
-        Assert.True(await Courses.RecordHeldAsync(id, followUp, MeetingKind.FollowUp, Plan(), "sundhedsplejerske", CancellationToken.None));
+        _host.Clock.SetUtcNow(followUp);
+        await _host.SweepAsync();
+        Assert.True(await _host.Courses.RecordHeldAsync(id, followUp, MeetingKind.FollowUp, Plan(), "sundhedsplejerske", CancellationToken.None));
 
         // Nothing planned within 14 days of the follow-up: stalled, back on the committee's agenda.
-        _time.SetUtcNow(followUp.AddDays(13));
-        await SweepAsync();
-        Assert.Equal(CourseState.Running, (await CourseQueries.GetAsync(id, CancellationToken.None))!.State);
-        _time.SetUtcNow(followUp.AddDays(14).AddMinutes(1));
-        await SweepAsync();
-        Assert.Equal(CourseState.Stalled, (await CourseQueries.GetAsync(id, CancellationToken.None))!.State);
-        var stalled = Assert.Single(await CourseQueries.NeedingAttentionAsync([], CancellationToken.None));
+        _host.Clock.SetUtcNow(followUp.AddDays(13));
+        await _host.SweepAsync();
+        Assert.Equal(CourseState.Running, (await _host.CourseQueries.GetAsync(id, CancellationToken.None))!.State);
+        _host.Clock.SetUtcNow(followUp.AddDays(14).AddMinutes(1));
+        await _host.SweepAsync();
+        Assert.Equal(CourseState.Stalled, (await _host.CourseQueries.GetAsync(id, CancellationToken.None))!.State);
+        var stalled = Assert.Single(await _host.CourseQueries.NeedingAttentionAsync([], CancellationToken.None));
         Assert.NotNull(stalled.StalledAt);
         Assert.Contains(await EventsAsync(id), e => e.Contains("tilbage på udvalgets dagsorden", StringComparison.Ordinal));
 
         // The committee hands it to the school, which plans and holds the closing meeting.
-        Assert.True(await Courses.ResumeAsync(id, "Skolen", "Skolen overtager", "udvalg", CancellationToken.None));
-        Assert.False(await Courses.ResumeAsync(id, "Skolen", "", "udvalg", CancellationToken.None));
-        Assert.Empty(await CourseQueries.NeedingAttentionAsync([], CancellationToken.None));
-        var closing = _time.GetUtcNow().AddDays(5);
-        Assert.True(await Courses.PlanAsync(id, closing, "Skolen", ["Klasselærer"], "sundhedsplejerske", CancellationToken.None));
-        _time.SetUtcNow(closing);
-        Assert.True(await Courses.RecordHeldAsync(id, closing, MeetingKind.Closing, Plan(), "sundhedsplejerske", CancellationToken.None));
-        var course = (await CourseQueries.GetAsync(id, CancellationToken.None))!;
+        Assert.True(await _host.Courses.ResumeAsync(id, "Skolen", "Skolen overtager", "udvalg", CancellationToken.None));
+        Assert.False(await _host.Courses.ResumeAsync(id, "Skolen", "", "udvalg", CancellationToken.None));
+        Assert.Empty(await _host.CourseQueries.NeedingAttentionAsync([], CancellationToken.None));
+        var closing = _host.Clock.GetUtcNow().AddDays(5);
+        Assert.True(await _host.Courses.PlanAsync(id, closing, "Skolen", ["Klasselærer"], "sundhedsplejerske", CancellationToken.None));
+        _host.Clock.SetUtcNow(closing);
+        Assert.True(await _host.Courses.RecordHeldAsync(id, closing, MeetingKind.Closing, Plan(), "sundhedsplejerske", CancellationToken.None));
+        var course = (await _host.CourseQueries.GetAsync(id, CancellationToken.None))!;
         Assert.Equal(MeetingKind.Closing, course.Next!.Kind);
-        _time.Advance(TimeSpan.FromDays(20));
-        Assert.True(await Courses.RecordHeldAsync(id, _time.GetUtcNow(), MeetingKind.FollowUp, Plan(), "sundhedsplejerske", CancellationToken.None));
+        _host.Clock.Advance(TimeSpan.FromDays(20));
+        Assert.True(await _host.Courses.RecordHeldAsync(id, _host.Clock.GetUtcNow(), MeetingKind.FollowUp, Plan(), "sundhedsplejerske", CancellationToken.None));
 
-        course = (await CourseQueries.GetAsync(id, CancellationToken.None))!;
+        course = (await _host.CourseQueries.GetAsync(id, CancellationToken.None))!;
         Assert.Equal(CourseState.Closed, course.State);
         Assert.Equal(4, course.Plans.Count);
         Assert.Equal([MeetingKind.Start, MeetingKind.FollowUp, MeetingKind.FollowUp, MeetingKind.Closing], course.Plans.Select(p => p.Kind));
@@ -208,8 +163,8 @@ public sealed class CourseWorkflowTests : IDisposable
         Assert.Equal((1, 1, 0, 0, 35.0), (startToFollowUp.Cases, startToFollowUp.WithinDeadline, startToFollowUp.Late, startToFollowUp.MissingDate, startToFollowUp.MedianDays));
         Assert.Contains(report.Values(), v => v.Indicator == MedComMailbox.Workflow.Statistics.IndicatorQueries.StartToFollowUp && v.Category == "Inden for fristen, procent" && v.Value == "100");
 
-        _time.Advance(TimeSpan.FromDays(100));
-        await SweepAsync();
-        Assert.Empty(await CourseQueries.NeedingAttentionAsync([], CancellationToken.None));
+        _host.Clock.Advance(TimeSpan.FromDays(100));
+        await _host.SweepAsync();
+        Assert.Empty(await _host.CourseQueries.NeedingAttentionAsync([], CancellationToken.None));
     }
 }

@@ -5,7 +5,6 @@ using MedComMailbox.IntegrationTests.Support;
 using MedComMailbox.Workflow.Referrals;
 using MedComMailbox.Workflow.Statistics;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace MedComMailbox.IntegrationTests.Workflow;
 
@@ -16,32 +15,9 @@ namespace MedComMailbox.IntegrationTests.Workflow;
 /// </summary>
 public sealed class ReReferralConsentTests : IDisposable
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 16, 8, 0, 0, TimeSpan.Zero)); // a Monday
-    private readonly MailboxApp _app;
+    private readonly FakeClockMailbox _host = new();
 
-    public ReReferralConsentTests()
-    {
-        _app = new MailboxApp(
-            new Dictionary<string, string?> { ["Workflow:SweepInterval"] = "00:00:00.200" },
-            services =>
-            {
-                services.AddSingleton<TimeProvider>(_time);
-                services.Remove(services.Single(d => d.ImplementationType == typeof(WorkflowSweeps)));
-            });
-        _ = _app.Server;
-    }
-
-    public void Dispose() => _app.Dispose();
-
-    private ReferralWorkflow Workflow => _app.Services.GetRequiredService<ReferralWorkflow>();
-
-    private CaseQueries Queries => _app.Services.GetRequiredService<CaseQueries>();
-
-    private async Task SweepAsync()
-    {
-        await Workflow.RunDueDeadlinesAsync(CancellationToken.None);
-        await _app.Services.GetRequiredService<LetterDispatcher>().SendDueAsync(CancellationToken.None);
-    }
+    public void Dispose() => _host.Dispose();
 
     /// <summary>
     /// A new referral of the same child, as a GP's system sends one: a new message in a new thread (a new Communication
@@ -55,53 +31,31 @@ public sealed class ReReferralConsentTests : IDisposable
         return System.Text.Encoding.UTF8.GetBytes(text.Replace(Thread, $"urn:uuid:{Guid.NewGuid()}", StringComparison.Ordinal));
     }
 
-    private async Task<Guid> ReferAsync(byte[] body, int expectedCases)
-    {
-        using var response = await _app.PostAsync("/api/intake", body, "application/fhir+json");
-        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
-        await MailboxApp.Eventually(async () => await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM cases") == expectedCases, "a case opened");
-        return Guid.Parse(await _app.QuerySingleAsync<string>("SELECT id FROM cases ORDER BY opened_at DESC LIMIT 1"));
-    }
-
-    private async Task<Guid> DecidedCaseAsync()
-    {
-        var id = await ReferAsync(Samples.Referral, 1);
-        foreach (var party in (await Queries.GetAsync(id, CancellationToken.None))!.Parties)
-        {
-            Assert.True(await Workflow.RegisterConsentAsync(id, party.PartyId, ConsentAnswer.Given, "sundhedsplejerske", CancellationToken.None));
-        }
-
-        await SweepAsync();
-        var onAgenda = (await Queries.GetAsync(id, CancellationToken.None))!;
-        _time.SetUtcNow(onAgenda.Agenda!.Meeting.AddHours(1));
-        Assert.True(await Workflow.RecordDecisionAsync(id, "Forløb hos PPR", "PPR", "Udvalget anbefaler et forløb hos PPR.", "udvalg", CancellationToken.None));
-        await SweepAsync();
-        return id;
-    }
+    private async Task<Guid> DecidedCaseAsync() => await _host.DecidedAsync(await _host.ReferAsync(Samples.Referral));
 
     [Fact]
     public async Task A_re_referral_within_the_year_joins_the_valid_consent_says_so_and_counts_as_a_re_referral()
     {
         var first = await DecidedCaseAsync();
-        var requestsBefore = await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters WHERE kind = 'ConsentRequest'");
+        var requestsBefore = await _host.App.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters WHERE kind = 'ConsentRequest'");
 
-        _time.Advance(TimeSpan.FromDays(120));
-        var second = await ReferAsync(ReReferral(), 2);
+        _host.Clock.Advance(TimeSpan.FromDays(120));
+        var second = await _host.ReferAsync(ReReferral(), 2);
         Assert.NotEqual(first, second);
 
-        var joined = (await Queries.GetAsync(second, CancellationToken.None))!;
+        var joined = (await _host.Queries.GetAsync(second, CancellationToken.None))!;
         Assert.Equal(first, joined.ConsentFromCase);
         Assert.Equal(first, joined.LinkedCaseId);
         Assert.All(joined.Parties, p => Assert.Equal(ConsentAnswer.Given, p.Answer));
         Assert.Contains(joined.Timeline, t => t.Text.StartsWith("Genhenvisning: samtykket fra barnets tidligere sag", StringComparison.Ordinal));
-        Assert.Equal(requestsBefore, await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters WHERE kind = 'ConsentRequest'"));
+        Assert.Equal(requestsBefore, await _host.App.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters WHERE kind = 'ConsentRequest'"));
 
         // Custody is re-checked as for any complete consent, and the case goes on the agenda.
-        await SweepAsync();
-        Assert.Equal(CaseState.OnAgenda, (await Queries.GetAsync(second, CancellationToken.None))!.State);
+        await _host.SweepAsync();
+        Assert.Equal(CaseState.OnAgenda, (await _host.Queries.GetAsync(second, CancellationToken.None))!.State);
 
-        var today = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
-        var report = await _app.Services.GetRequiredService<IndicatorQueries>().ReportAsync(
+        var today = DateOnly.FromDateTime(_host.Clock.GetUtcNow().UtcDateTime);
+        var report = await _host.App.Services.GetRequiredService<IndicatorQueries>().ReportAsync(
             new StatisticsPeriod(today.AddDays(-400), today), [], CancellationToken.None);
         Assert.Equal(2, report.Referrals);
         Assert.Equal(1, report.ReReferrals);
@@ -111,14 +65,14 @@ public sealed class ReReferralConsentTests : IDisposable
     public async Task After_a_year_the_family_is_asked_again()
     {
         await DecidedCaseAsync();
-        var requestsBefore = await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters WHERE kind = 'ConsentRequest'");
+        var requestsBefore = await _host.App.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters WHERE kind = 'ConsentRequest'");
 
-        _time.Advance(TimeSpan.FromDays(370));
-        var second = await ReferAsync(ReReferral(), 2);
+        _host.Clock.Advance(TimeSpan.FromDays(370));
+        var second = await _host.ReferAsync(ReReferral(), 2);
 
-        var asked = (await Queries.GetAsync(second, CancellationToken.None))!;
+        var asked = (await _host.Queries.GetAsync(second, CancellationToken.None))!;
         Assert.Null(asked.ConsentFromCase);
         Assert.Equal(CaseState.AwaitingConsent, asked.State);
-        Assert.Equal(requestsBefore + 2, await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters WHERE kind = 'ConsentRequest'"));
+        Assert.Equal(requestsBefore + 2, await _host.App.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters WHERE kind = 'ConsentRequest'"));
     }
 }

@@ -6,7 +6,6 @@ using MedComMailbox.IntegrationTests.Support;
 using MedComMailbox.MedCom;
 using MedComMailbox.Workflow.Referrals;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace MedComMailbox.IntegrationTests.Workflow;
 
@@ -18,50 +17,29 @@ namespace MedComMailbox.IntegrationTests.Workflow;
 public sealed class ReferralWorkflowTests : IDisposable
 {
     private const string Child = "1201149996"; // the sample referral's patient; the development register gives two custody holders
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 16, 8, 0, 0, TimeSpan.Zero)); // a Monday
-    private readonly MailboxApp _app;
+    private readonly FakeClockMailbox _host = new();
 
-    public ReferralWorkflowTests()
-    {
-        _app = new MailboxApp(
-            new Dictionary<string, string?> { ["Workflow:SweepInterval"] = "00:00:00.200" },
-            services =>
-            {
-                services.AddSingleton<TimeProvider>(_time);
-                // The test drives the sweep itself, one step per advance of the clock.
-                services.Remove(services.Single(d => d.ImplementationType == typeof(WorkflowSweeps)));
-            });
-        _ = _app.Server;
-    }
-
-    public void Dispose() => _app.Dispose();
-
-    private ReferralWorkflow Workflow => _app.Services.GetRequiredService<ReferralWorkflow>();
-
-    private CaseQueries Queries => _app.Services.GetRequiredService<CaseQueries>();
+    public void Dispose() => _host.Dispose();
 
     private async Task<CaseDetail> ReferralOpensACaseAsync()
     {
-        using var response = await _app.PostAsync("/api/intake", Samples.Read("carecommunication/gp-referral-child.json"), "application/fhir+json");
-        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
-        await MailboxApp.Eventually(async () => await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM cases") == 1, "a case opened");
-        var summary = Assert.Single(await Queries.ListAsync(openOnly: true, CancellationToken.None));
+        var opened = await _host.OpenedAsync();
         await MailboxApp.Eventually(async () =>
         {
-            await SweepAsync();
-            return await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters WHERE status = 'delivered'") == 2;
+            await _host.SweepAsync();
+            return await _host.App.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters WHERE status = 'delivered'") == 2;
         }, "both consent requests delivered");
-        return (await Queries.GetAsync(summary.Id, CancellationToken.None))!;
+        return await _host.CaseAsync(opened.Id);
     }
 
     /// <summary>The token of the link in the sent letter: the database holds only its hash (schema 0005), so it comes from the letter box.</summary>
     private async Task<string> TokenFromLetterAsync(Guid caseId, string partyId, string kind = "ConsentRequest")
     {
-        await SweepAsync();
-        var id = await _app.QuerySingleAsync<string>(
+        await _host.SweepAsync();
+        var id = await _host.App.QuerySingleAsync<string>(
             "SELECT id FROM letters WHERE case_id = @caseId AND party_id = @partyId AND kind = @kind ORDER BY created_at DESC LIMIT 1",
             new { caseId = caseId.ToString(), partyId, kind });
-        var letter = _app.Services.GetRequiredService<IDevelopmentLetterBox>().Find(Guid.Parse(id))
+        var letter = _host.App.Services.GetRequiredService<IDevelopmentLetterBox>().Find(Guid.Parse(id))
             ?? throw new InvalidOperationException($"Letter {id} has not been sent.");
         var url = letter.Actions.Single(a => a.ActionCode == "SELVBETJENING").Url.AbsolutePath;
         return url[(url.LastIndexOf('/') + 1)..];
@@ -71,13 +49,13 @@ public sealed class ReferralWorkflowTests : IDisposable
     public async Task The_consent_token_is_never_stored_only_its_hash_and_the_link_is_made_when_the_letter_is_sent()
     {
         var detail = await ReferralOpensACaseAsync();
-        var letters = _app.Services.GetRequiredService<IDevelopmentLetterBox>().List();
+        var letters = _host.App.Services.GetRequiredService<IDevelopmentLetterBox>().List();
         Assert.Equal(2, letters.Count);
 
-        Assert.Equal(0, await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters WHERE action_url IS NOT NULL"));
-        var bodies = await _app.QueryAsync<string>("SELECT body FROM letters WHERE case_id = @id", new { id = detail.Id.ToString() });
+        Assert.Equal(0, await _host.App.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters WHERE action_url IS NOT NULL"));
+        var bodies = await _host.App.QueryAsync<string>("SELECT body FROM letters WHERE case_id = @id", new { id = detail.Id.ToString() });
         Assert.All(bodies, b => Assert.Contains(CaseEffects.ConsentLinkPlaceholder, b, StringComparison.Ordinal));
-        var hashes = await _app.QueryAsync<string>("SELECT token_hash FROM consent_tokens");
+        var hashes = await _host.App.QueryAsync<string>("SELECT token_hash FROM consent_tokens");
         foreach (var letter in letters)
         {
             var url = letter.Actions.Single(a => a.ActionCode == "SELVBETJENING").Url.AbsoluteUri;
@@ -89,38 +67,32 @@ public sealed class ReferralWorkflowTests : IDisposable
         }
     }
 
-    private async Task SweepAsync()
-    {
-        await Workflow.RunDueDeadlinesAsync(CancellationToken.None);
-        await _app.Services.GetRequiredService<LetterDispatcher>().SendDueAsync(CancellationToken.None);
-    }
-
     [Fact]
     public async Task A_child_of_fifteen_consents_too_and_the_case_waits_for_the_child_as_well_as_the_custody_holder()
     {
         const string teenager = "0509119995"; // 15 or older on the test's date; one custody holder in the development register
-        using var response = await _app.PostAsync("/api/intake", Samples.Read("carecommunication/gp-referral-with-attachment.json"), "application/fhir+json");
+        using var response = await _host.App.PostAsync("/api/intake", Samples.Read("carecommunication/gp-referral-with-attachment.json"), "application/fhir+json");
         Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
-        await MailboxApp.Eventually(async () => await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM cases") == 1, "a case opened");
+        await MailboxApp.Eventually(async () => await _host.App.QuerySingleAsync<long>("SELECT COUNT(*) FROM cases") == 1, "a case opened");
         await MailboxApp.Eventually(async () =>
         {
-            await SweepAsync();
-            return await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters WHERE kind = 'ConsentRequest' AND status = 'delivered'") == 2;
+            await _host.SweepAsync();
+            return await _host.App.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters WHERE kind = 'ConsentRequest' AND status = 'delivered'") == 2;
         }, "consent requests to the custody holder and the child");
 
-        var caseId = Assert.Single(await Queries.ListAsync(openOnly: true, CancellationToken.None)).Id;
-        var detail = (await Queries.GetAsync(caseId, CancellationToken.None))!;
+        var caseId = Assert.Single(await _host.Queries.ListAsync(openOnly: true, CancellationToken.None)).Id;
+        var detail = (await _host.Queries.GetAsync(caseId, CancellationToken.None))!;
         Assert.Equal(teenager, detail.ChildCpr);
         Assert.Contains(detail.Parties, p => p.PartyId == teenager && p.Role == PartyRole.Child);
         Assert.Single(detail.Parties, p => p.Role == PartyRole.CustodyHolder);
-        Assert.Equal(1, await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters WHERE kind = 'ConsentRequest' AND party_id = @teenager", new { teenager }));
+        Assert.Equal(1, await _host.App.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters WHERE kind = 'ConsentRequest' AND party_id = @teenager", new { teenager }));
 
         // The custody holder's consent alone is not enough.
         var holder = detail.Parties.Single(p => p.Role == PartyRole.CustodyHolder).PartyId;
-        Assert.True(await Workflow.RegisterConsentAsync(caseId, holder, ConsentAnswer.Given, "test", CancellationToken.None));
-        Assert.Equal(CaseState.AwaitingConsent, (await Queries.GetAsync(caseId, CancellationToken.None))!.State);
-        Assert.True(await Workflow.RegisterConsentAsync(caseId, teenager, ConsentAnswer.Given, "test", CancellationToken.None));
-        Assert.Equal(CaseState.CheckingCustody, (await Queries.GetAsync(caseId, CancellationToken.None))!.State);
+        Assert.True(await _host.Workflow.RegisterConsentAsync(caseId, holder, ConsentAnswer.Given, "test", CancellationToken.None));
+        Assert.Equal(CaseState.AwaitingConsent, (await _host.Queries.GetAsync(caseId, CancellationToken.None))!.State);
+        Assert.True(await _host.Workflow.RegisterConsentAsync(caseId, teenager, ConsentAnswer.Given, "test", CancellationToken.None));
+        Assert.Equal(CaseState.CheckingCustody, (await _host.Queries.GetAsync(caseId, CancellationToken.None))!.State);
     }
 
     [Fact]
@@ -132,21 +104,21 @@ public sealed class ReferralWorkflowTests : IDisposable
         Assert.Equal(Child, detail.ChildCpr);
         Assert.Equal(2, detail.Parties.Count(p => p.Role == PartyRole.CustodyHolder));
         Assert.All(detail.Parties, p => Assert.Equal(ConsentAnswer.Pending, p.Answer));
-        Assert.Equal(_time.GetUtcNow().AddDays(14), detail.ConsentDeadline);
+        Assert.Equal(_host.Clock.GetUtcNow().AddDays(14), detail.ConsentDeadline);
 
         // The GP receipt: a CareCommunication reply in the referral's thread, waiting for the GP's acknowledgement.
         var receipt = Assert.Single(detail.Messages, m => m.Direction == "out");
         Assert.Equal("CareCommunication", receipt.Kind);
         Assert.Equal("sent", receipt.Status);
-        var threads = await _app.QueryAsync<string>("SELECT DISTINCT thread_id FROM messages WHERE kind = 'CareCommunication'");
+        var threads = await _host.App.QueryAsync<string>("SELECT DISTINCT thread_id FROM messages WHERE kind = 'CareCommunication'");
         Assert.Single(threads);
-        await MailboxApp.Eventually(() => _app.OutboundAnswers().Any(a => a.Summary.Kind == MedComMessageKind.CareCommunication), "the receipt envelope written to the outbound folder");
-        var sent = _app.OutboundAnswers().First(a => a.Summary.Kind == MedComMessageKind.CareCommunication).Summary;
+        await MailboxApp.Eventually(() => _host.App.OutboundAnswers().Any(a => a.Summary.Kind == MedComMessageKind.CareCommunication), "the receipt envelope written to the outbound folder");
+        var sent = _host.App.OutboundAnswers().First(a => a.Summary.Kind == MedComMessageKind.CareCommunication).Summary;
         Assert.Equal(Samples.GpGln, sent.ReceiverGln);
         Assert.Equal("reply-message", sent.Activity);
 
         // The consent requests: one MeMo per custody holder, a SELVBETJENING link, no personal data in the title.
-        var box = _app.Services.GetRequiredService<IDevelopmentLetterBox>();
+        var box = _host.App.Services.GetRequiredService<IDevelopmentLetterBox>();
         var letters = box.List();
         Assert.Equal(2, letters.Count);
         Assert.Equal(detail.Parties.Select(p => p.PartyId).Order(), letters.Select(l => l.RecipientCpr).Order());
@@ -158,10 +130,10 @@ public sealed class ReferralWorkflowTests : IDisposable
         });
 
         // Delivered again (a redelivered event): nothing doubles.
-        var messageId = await _app.QuerySingleAsync<string>("SELECT message_id FROM case_messages WHERE role = 'referral'");
-        Assert.Equal(TriageOutcome.AlreadyDone, await Workflow.TriageAsync(Guid.Parse(messageId), ReferralWorkflow.TriageConsumerName, CancellationToken.None));
-        Assert.Equal(2, await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters"));
-        Assert.Equal(1, await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM cases"));
+        var messageId = await _host.App.QuerySingleAsync<string>("SELECT message_id FROM case_messages WHERE role = 'referral'");
+        Assert.Equal(TriageOutcome.AlreadyDone, await _host.Workflow.TriageAsync(Guid.Parse(messageId), ReferralWorkflow.TriageConsumerName, CancellationToken.None));
+        Assert.Equal(2, await _host.App.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters"));
+        Assert.Equal(1, await _host.App.QuerySingleAsync<long>("SELECT COUNT(*) FROM cases"));
     }
 
     [Fact]
@@ -172,36 +144,36 @@ public sealed class ReferralWorkflowTests : IDisposable
 
         // A link works only for its addressee, and only once.
         var first = await TokenFromLetterAsync(detail.Id, holders[0]);
-        Assert.Equal(ConsentPageOutcome.WrongPerson, await Workflow.AnswerByTokenAsync(first, holders[1], give: true, CancellationToken.None));
-        var invitation = await Workflow.FindInvitationAsync(first, CancellationToken.None);
+        Assert.Equal(ConsentPageOutcome.WrongPerson, await _host.Workflow.AnswerByTokenAsync(first, holders[1], give: true, CancellationToken.None));
+        var invitation = await _host.Workflow.FindInvitationAsync(first, CancellationToken.None);
         Assert.NotNull(invitation);
         Assert.Equal(detail.ChildName, invitation.ChildName);
-        _time.Advance(TimeSpan.FromHours(1));
-        Assert.Equal(ConsentPageOutcome.Recorded, await Workflow.AnswerByTokenAsync(first, holders[0], give: true, CancellationToken.None));
-        Assert.Equal(ConsentPageOutcome.LinkInvalid, await Workflow.AnswerByTokenAsync(first, holders[0], give: false, CancellationToken.None));
-        Assert.Null(await Workflow.FindInvitationAsync(first, CancellationToken.None));
+        _host.Clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(ConsentPageOutcome.Recorded, await _host.Workflow.AnswerByTokenAsync(first, holders[0], give: true, CancellationToken.None));
+        Assert.Equal(ConsentPageOutcome.LinkInvalid, await _host.Workflow.AnswerByTokenAsync(first, holders[0], give: false, CancellationToken.None));
+        Assert.Null(await _host.Workflow.FindInvitationAsync(first, CancellationToken.None));
 
         // The second holder answers on paper; staff register it. Custody is re-checked, the case goes on the agenda.
-        Assert.True(await Workflow.RegisterConsentAsync(detail.Id, holders[1], ConsentAnswer.Given, "sundhedsplejerske", CancellationToken.None));
-        await SweepAsync();
-        Assert.Equal(CaseState.OnAgenda, (await Queries.GetAsync(detail.Id, CancellationToken.None))!.State);
-        var onAgenda = (await Queries.GetAsync(detail.Id, CancellationToken.None))!;
+        Assert.True(await _host.Workflow.RegisterConsentAsync(detail.Id, holders[1], ConsentAnswer.Given, "sundhedsplejerske", CancellationToken.None));
+        await _host.SweepAsync();
+        Assert.Equal(CaseState.OnAgenda, (await _host.Queries.GetAsync(detail.Id, CancellationToken.None))!.State);
+        var onAgenda = (await _host.Queries.GetAsync(detail.Id, CancellationToken.None))!;
         Assert.True(onAgenda.Agenda!.WithinDeadline);
         Assert.Equal(DayOfWeek.Wednesday, TimeZoneInfo.ConvertTime(onAgenda.Agenda.Meeting, TimeZoneInfo.FindSystemTimeZoneById("Europe/Copenhagen")).DayOfWeek);
-        var item = Assert.Single(await Queries.AgendaAsync(_time.GetUtcNow(), CancellationToken.None));
+        var item = Assert.Single(await _host.Queries.AgendaAsync(_host.Clock.GetUtcNow(), CancellationToken.None));
         Assert.Equal(detail.Id, item.CaseId);
-        Assert.Equal(1, await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM outbox WHERE type = 'MedComMailbox.Contracts.ReferralReadyForCommittee'"));
+        Assert.Equal(1, await _host.App.QuerySingleAsync<long>("SELECT COUNT(*) FROM outbox WHERE type = 'MedComMailbox.Contracts.ReferralReadyForCommittee'"));
 
         // The decision: a MedCom reply to the GP and a Digital Post letter to each holder.
-        _time.SetUtcNow(onAgenda.Agenda.Meeting.AddHours(1));
-        Assert.True(await Workflow.RecordDecisionAsync(detail.Id, "Forløb hos PPR", "PPR", "Udvalget anbefaler et forløb hos PPR.", "udvalg", CancellationToken.None));
-        Assert.False(await Workflow.RecordDecisionAsync(detail.Id, "igen", "PPR", "", "udvalg", CancellationToken.None));
-        await SweepAsync();
-        var decided = (await Queries.GetAsync(detail.Id, CancellationToken.None))!;
+        _host.Clock.SetUtcNow(onAgenda.Agenda.Meeting.AddHours(1));
+        Assert.True(await _host.Workflow.RecordDecisionAsync(detail.Id, "Forløb hos PPR", "PPR", "Udvalget anbefaler et forløb hos PPR.", "udvalg", CancellationToken.None));
+        Assert.False(await _host.Workflow.RecordDecisionAsync(detail.Id, "igen", "PPR", "", "udvalg", CancellationToken.None));
+        await _host.SweepAsync();
+        var decided = (await _host.Queries.GetAsync(detail.Id, CancellationToken.None))!;
         Assert.Equal(CaseState.Decided, decided.State);
         Assert.Equal(2, decided.Letters.Count(l => l.Kind == Core.Letters.LetterKind.Decision && l.Status == "delivered"));
         Assert.Equal(2, decided.Messages.Count(m => m.Direction == "out"));
-        var decisionLetter = _app.Services.GetRequiredService<IDevelopmentLetterBox>().List().First(l => l.Label == "Referat fra koordinationsudvalget");
+        var decisionLetter = _host.App.Services.GetRequiredService<IDevelopmentLetterBox>().List().First(l => l.Label == "Referat fra koordinationsudvalget");
         Assert.Contains("Udvalget anbefaler et forløb hos PPR.", decisionLetter.Text, StringComparison.Ordinal);
     }
 
@@ -210,31 +182,31 @@ public sealed class ReferralWorkflowTests : IDisposable
     {
         var detail = await ReferralOpensACaseAsync();
 
-        _time.Advance(TimeSpan.FromDays(13));
-        await SweepAsync();
-        Assert.Equal(0, await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters WHERE kind = 'ConsentReminder'"));
+        _host.Clock.Advance(TimeSpan.FromDays(13));
+        await _host.SweepAsync();
+        Assert.Equal(0, await _host.App.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters WHERE kind = 'ConsentReminder'"));
 
-        _time.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
-        await SweepAsync();
-        await SweepAsync(); // a second sweep (or a second worker) changes nothing
-        Assert.Equal(2, await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters WHERE kind = 'ConsentReminder'"));
-        var reminded = (await Queries.GetAsync(detail.Id, CancellationToken.None))!;
+        _host.Clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+        await _host.SweepAsync();
+        await _host.SweepAsync(); // a second sweep (or a second worker) changes nothing
+        Assert.Equal(2, await _host.App.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters WHERE kind = 'ConsentReminder'"));
+        var reminded = (await _host.Queries.GetAsync(detail.Id, CancellationToken.None))!;
         Assert.True(reminded.ReminderSent);
-        Assert.Equal(_time.GetUtcNow().AddMinutes(-1).AddDays(-14).AddDays(21), reminded.ConsentDeadline);
+        Assert.Equal(_host.Clock.GetUtcNow().AddMinutes(-1).AddDays(-14).AddDays(21), reminded.ConsentDeadline);
 
         // The reminder's link works until the extended deadline.
         var holder = detail.Parties[0].PartyId;
         var reminderToken = await TokenFromLetterAsync(detail.Id, holder, "ConsentReminder");
-        Assert.NotNull(await Workflow.FindInvitationAsync(reminderToken, CancellationToken.None));
+        Assert.NotNull(await _host.Workflow.FindInvitationAsync(reminderToken, CancellationToken.None));
 
-        _time.Advance(TimeSpan.FromDays(7));
-        await SweepAsync();
-        var closed = (await Queries.GetAsync(detail.Id, CancellationToken.None))!;
+        _host.Clock.Advance(TimeSpan.FromDays(7));
+        await _host.SweepAsync();
+        var closed = (await _host.Queries.GetAsync(detail.Id, CancellationToken.None))!;
         Assert.Equal(CaseState.ClosedNoConsent, closed.State);
         Assert.Equal(2, closed.Letters.Count(l => l.Kind == Core.Letters.LetterKind.ClosedNoConsent));
         Assert.Equal(2, closed.Messages.Count(m => m.Direction == "out")); // receipt and the closure reply to the GP
-        Assert.Null(await Workflow.FindInvitationAsync(reminderToken, CancellationToken.None));
-        Assert.Equal(ConsentPageOutcome.LinkInvalid, await Workflow.AnswerByTokenAsync(reminderToken, holder, give: true, CancellationToken.None));
+        Assert.Null(await _host.Workflow.FindInvitationAsync(reminderToken, CancellationToken.None));
+        Assert.Equal(ConsentPageOutcome.LinkInvalid, await _host.Workflow.AnswerByTokenAsync(reminderToken, holder, give: true, CancellationToken.None));
     }
 
     [Fact]
@@ -243,20 +215,20 @@ public sealed class ReferralWorkflowTests : IDisposable
         var detail = await ReferralOpensACaseAsync();
         foreach (var party in detail.Parties)
         {
-            Assert.True(await Workflow.RegisterConsentAsync(detail.Id, party.PartyId, ConsentAnswer.Given, "sundhedsplejerske", CancellationToken.None));
+            Assert.True(await _host.Workflow.RegisterConsentAsync(detail.Id, party.PartyId, ConsentAnswer.Given, "sundhedsplejerske", CancellationToken.None));
         }
 
-        await SweepAsync();
-        Assert.Equal(CaseState.OnAgenda, (await Queries.GetAsync(detail.Id, CancellationToken.None))!.State);
-        Assert.True(await Workflow.RegisterConsentAsync(detail.Id, detail.Parties[1].PartyId, ConsentAnswer.Withdrawn, "sundhedsplejerske", CancellationToken.None));
+        await _host.SweepAsync();
+        Assert.Equal(CaseState.OnAgenda, (await _host.Queries.GetAsync(detail.Id, CancellationToken.None))!.State);
+        Assert.True(await _host.Workflow.RegisterConsentAsync(detail.Id, detail.Parties[1].PartyId, ConsentAnswer.Withdrawn, "sundhedsplejerske", CancellationToken.None));
 
-        var stopped = (await Queries.GetAsync(detail.Id, CancellationToken.None))!;
+        var stopped = (await _host.Queries.GetAsync(detail.Id, CancellationToken.None))!;
         Assert.Equal(CaseState.ConsentWithdrawn, stopped.State);
         Assert.Equal("consent withdrawn", stopped.ClosedReason);
         Assert.True(stopped.Flagged);
-        Assert.Empty(await Queries.AgendaAsync(_time.GetUtcNow(), CancellationToken.None));
-        Assert.False(await Workflow.RecordDecisionAsync(detail.Id, "Forløb", "PPR", "", "udvalg", CancellationToken.None));
-        Assert.Equal(1, await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM outbox WHERE type = 'MedComMailbox.Contracts.ReferralClosed'"));
+        Assert.Empty(await _host.Queries.AgendaAsync(_host.Clock.GetUtcNow(), CancellationToken.None));
+        Assert.False(await _host.Workflow.RecordDecisionAsync(detail.Id, "Forløb", "PPR", "", "udvalg", CancellationToken.None));
+        Assert.Equal(1, await _host.App.QuerySingleAsync<long>("SELECT COUNT(*) FROM outbox WHERE type = 'MedComMailbox.Contracts.ReferralClosed'"));
     }
 
     [Fact]
@@ -264,13 +236,13 @@ public sealed class ReferralWorkflowTests : IDisposable
     {
         var detail = await ReferralOpensACaseAsync();
 
-        using (var reply = await _app.PostAsync("/api/intake", Samples.Read("carecommunication/reply-from-gp.json"), "application/fhir+json"))
+        using (var reply = await _host.App.PostAsync("/api/intake", Samples.Read("carecommunication/reply-from-gp.json"), "application/fhir+json"))
         {
             Assert.Equal(System.Net.HttpStatusCode.Accepted, reply.StatusCode);
         }
 
-        await MailboxApp.Eventually(async () => (await Queries.GetAsync(detail.Id, CancellationToken.None))!.Messages.Count(m => m.Direction == "in") == 2, "the reply attached");
-        Assert.Equal(1, await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM cases"));
-        Assert.Contains((await Queries.GetAsync(detail.Id, CancellationToken.None))!.Timeline, t => t.Kind == "message");
+        await MailboxApp.Eventually(async () => (await _host.Queries.GetAsync(detail.Id, CancellationToken.None))!.Messages.Count(m => m.Direction == "in") == 2, "the reply attached");
+        Assert.Equal(1, await _host.App.QuerySingleAsync<long>("SELECT COUNT(*) FROM cases"));
+        Assert.Contains((await _host.Queries.GetAsync(detail.Id, CancellationToken.None))!.Timeline, t => t.Kind == "message");
     }
 }
