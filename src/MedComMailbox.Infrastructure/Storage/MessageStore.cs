@@ -29,13 +29,6 @@ public sealed class MessageStore(MailboxDatabase database)
         return await connection.QuerySingleOrDefaultAsync<MessageRecord>($"SELECT {Columns} FROM messages WHERE id = @id", new { id = id.ToString() });
     }
 
-    public async Task<IReadOnlyList<MessageRecord>> ThreadAsync(string threadId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<MessageRecord>($"SELECT {Columns} FROM messages WHERE thread_id = @threadId ORDER BY received_at, id", new { threadId });
-        return rows.AsList();
-    }
-
     /// <summary>True when another message (a different header id) already used this Bundle.id.</summary>
     public async Task<bool> BundleIdUsedByAnotherAsync(DbConnection connection, DbTransaction transaction, string bundleId, string? messageId) =>
         await connection.ExecuteScalarAsync<long>(

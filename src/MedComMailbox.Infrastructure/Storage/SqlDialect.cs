@@ -142,7 +142,10 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect(connecti
             }
             catch (IOException) when (clock.Elapsed < timeout)
             {
+                // Once at start, before the host runs anything else (a synchronous API, called from the migration).
+#pragma warning disable RS0030
                 Thread.Sleep(200);
+#pragma warning restore RS0030
             }
         }
     }

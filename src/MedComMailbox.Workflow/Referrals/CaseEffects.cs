@@ -36,9 +36,6 @@ public sealed class CaseEffects(
 {
     private static readonly CultureInfo Danish = CultureInfo.GetCultureInfo("da-DK");
 
-    /// <summary>The extra values a decision letter needs; null for other letters.</summary>
-    public sealed record DecisionValues(string MeetingDate, string Outcome, string ResponsibleParty, string Summary);
-
     public async Task ApplyAsync(
         DbConnection connection,
         DbTransaction transaction,
