@@ -201,7 +201,11 @@ public sealed class ReferralCase
         @case._consent = new ConsentTracker(policy, now,
             @case._parties.Select(p => given.TryGetValue(p.PartyId, out var earlier) ? earlier : new ConsentParty(p.PartyId, ConsentAnswer.Pending, null)));
         var pending = @case._consent.Parties.Where(c => c.Answer == ConsentAnswer.Pending).Select(c => c.PartyId).ToHashSet(StringComparer.Ordinal);
-        var effects = opening.Where(e => e is not SendDigitalPost post || pending.Contains(post.PartyId)).ToList();
+        // The GP is told that consent is already given (and who, if anyone, is still asked), not that requests are on their way.
+        var effects = opening
+            .Where(e => e is not SendDigitalPost post || pending.Contains(post.PartyId))
+            .Select(e => e is SendGpMessage { Letter: LetterKind.GpReceipt } ? new SendGpMessage(LetterKind.GpReceiptConsentJoined) : e)
+            .ToList();
         if (@case._consent.StatusAt(now) == ConsentStatus.Complete)
         {
             @case.State = CaseState.CheckingCustody;
