@@ -301,7 +301,7 @@ public sealed class CaseEffects(
         var holders = @case.Parties.Count(p => p.Role == PartyRole.CustodyHolder && pending.Contains(p.PartyId));
         var who = (child, holders) switch
         {
-            (true, 0) => "barnet, der nu er fyldt 15 år",
+            (true, 0) => "barnet, der nu er fyldt 15 år,",
             (true, _) => "barnet, der nu er fyldt 15 år, og en ny forældremyndighedsindehaver",
             (false, 1) => "en ny forældremyndighedsindehaver",
             _ => "nye forældremyndighedsindehavere",

@@ -188,7 +188,11 @@ public sealed class ReReferralConsentTests : IDisposable
         var holder = Assert.Single((await Queries.GetAsync(first, CancellationToken.None))!.Parties).PartyId;
         Assert.True(await Workflow.RegisterConsentAsync(first, holder, ConsentAnswer.Given, "sundhedsplejerske", CancellationToken.None));
         await SweepAsync();
-        Assert.Equal(CaseState.OnAgenda, (await Queries.GetAsync(first, CancellationToken.None))!.State);
+        var onAgenda = (await Queries.GetAsync(first, CancellationToken.None))!;
+        Assert.Equal(CaseState.OnAgenda, onAgenda.State);
+        _time.SetUtcNow(onAgenda.Agenda!.Meeting.AddHours(1));
+        Assert.True(await Workflow.RecordDecisionAsync(first, "Forløb hos PPR", "PPR", "Udvalget anbefaler et forløb hos PPR.", "udvalg", CancellationToken.None));
+        await SweepAsync();
 
         // Two months later the child is 15: the holder's consent is joined, the child is asked in the child's own words.
         _time.Advance(TimeSpan.FromDays(60));
