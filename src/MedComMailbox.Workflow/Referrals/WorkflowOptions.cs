@@ -288,7 +288,7 @@ public sealed class WorkflowOptions : IValidatableObject
         /// <summary>The committee's phone number for citizens (8 digits).</summary>
         public string Phone { get; set; } = "70000000";
 
-        /// <summary>The committee's e-mail address for citizens (not for personal data: the pages say to use Digital Post for that).</summary>
+        /// <summary>The committee's e-mail address for citizens (the pages ask them not to write CPR numbers or health details in plain e-mail).</summary>
         public string Email { get; set; } = "koordinationsudvalget@kommune.invalid";
     }
 
