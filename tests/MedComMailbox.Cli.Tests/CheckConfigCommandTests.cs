@@ -137,6 +137,24 @@ public sealed class CheckConfigCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Without_the_committees_contact_for_citizens_production_is_refused_naming_both_settings()
+    {
+        var output = await Fails(r => Section(r, "Workflow").Remove("Contact"));
+
+        Assert.Contains("ERROR Workflow:Contact:Phone must be the committee's phone number for citizens: every citizen page and letter gives it.", output);
+        Assert.Contains("ERROR Workflow:Contact:Email must be the committee's e-mail address for citizens: every citizen page and letter gives it.", output);
+    }
+
+    [Fact]
+    public async Task A_contact_that_is_not_a_phone_number_or_an_e_mail_address_is_named()
+    {
+        var output = await Fails(r => Section(r, "Workflow")["Contact"] = new JsonObject { ["Phone"] = "7011 22", ["Email"] = "udvalget" });
+
+        Assert.Contains("ERROR Workflow:Contact:Phone '7011 22' must be a Danish phone number of 8 digits: citizens call it about their case.", output);
+        Assert.Contains("ERROR Workflow:Contact:Email 'udvalget' must be an e-mail address: citizens write to it about their case.", output);
+    }
+
+    [Fact]
     public async Task A_wrong_gln_check_digit_is_named() =>
         Assert.Contains("ERROR Mailbox:Mailboxes:0:Gln '5790000992028' is not a location number: 13 digits ending in the GS1 check digit.",
             await Fails(r => r["Mailbox"]!["Mailboxes"]![0]!["Gln"] = "5790000992028"));

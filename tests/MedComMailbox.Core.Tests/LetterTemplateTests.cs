@@ -36,4 +36,51 @@ public sealed class LetterTemplateTests
 
         Assert.Throws<InvalidOperationException>(() => template.Render(new Dictionary<string, string>()));
     }
+
+    public static TheoryData<LetterKind> ChildKinds() => [.. Enum.GetValues<LetterKind>().Where(k => ChildLetters.ParentsKind(k) is not null)];
+
+    [Theory]
+    [MemberData(nameof(ChildKinds))]
+    public void The_default_letters_to_the_child_speak_to_the_child_not_in_the_parents_voice(LetterKind kind)
+    {
+        var text = DefaultLetters.Templates[kind].Text;
+        var words = System.Text.RegularExpressions.Regex.Split(text, @"[^\p{L}]+").Where(w => w.Length > 0).ToList();
+
+        Assert.Contains(words, w => w is "du" or "dig" or "din" or "dit" or "Du");
+        Assert.DoesNotContain(words, w => w is "jeres" or "I" or "Jeres" or "forældremyndighed" or "forældremyndighedsindehaver");
+        Assert.DoesNotContain("jeres barn", text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("{{childName}}", text, StringComparison.Ordinal);
+        // The parents' letter of the same kind is what the child's text stands in for: the same fields are supplied.
+        Assert.Equal(LetterPlaceholders.For(ChildLetters.ParentsKind(kind)!.Value), LetterPlaceholders.For(kind));
+        Assert.Equal(kind, ChildLetters.For(ChildLetters.ParentsKind(kind)!.Value));
+    }
+
+    [Theory]
+    [InlineData(LetterKind.ConsentRequest)]
+    [InlineData(LetterKind.ConsentReminder)]
+    [InlineData(LetterKind.ClosedNoConsent)]
+    [InlineData(LetterKind.Decision)]
+    [InlineData(LetterKind.CourseMeeting)]
+    [InlineData(LetterKind.ConsentStopped)]
+    public void Every_default_letter_to_the_family_ends_with_the_committees_phone_and_e_mail(LetterKind kind)
+    {
+        foreach (var text in new[] { DefaultLetters.Templates[kind].Text, DefaultLetters.Templates[ChildLetters.For(kind)].Text })
+        {
+            Assert.Contains("{{committeePhone}}", text, StringComparison.Ordinal);
+            Assert.Contains("{{committeeEmail}}", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void The_receipt_of_a_re_referral_on_a_valid_consent_says_no_requests_are_on_their_way()
+    {
+        var text = DefaultLetters.Get(LetterKind.GpReceiptConsentJoined).Render(new Dictionary<string, string>
+        {
+            ["receivedDate"] = "16. november 2026", ["childName"] = "Barn", ["committee"] = "Udvalget", ["municipality"] = "Kommunen", ["stillToConsent"] = "",
+        });
+
+        Assert.Contains("allerede et gyldigt samtykke", text, StringComparison.Ordinal);
+        Assert.Contains("næste møde", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("anmodning om samtykke", text, StringComparison.Ordinal);
+    }
 }

@@ -305,4 +305,68 @@ public sealed class ReferralCaseTests
             Assert.Equal(letters.Count, letters.Distinct().Count());
         }
     }
+
+    private (ReferralCase Earlier, ReferralCase Joined) JoinedCases(CprNumber child)
+    {
+        var (earlier, _) = Open(child, Mother, Father);
+        foreach (var party in earlier.Parties)
+        {
+            earlier.RecordConsent(party.PartyId, ConsentAnswer.Given, _clock.GetUtcNow());
+        }
+
+        _clock.Advance(TimeSpan.FromDays(30));
+        var (joined, _) = ReferralCase.OpenOnConsent(Guid.NewGuid(), child, [Holder(Mother), Holder(Father)], earlier.Id, earlier.Consents, ConsentPolicy.Default, _clock.GetUtcNow());
+        return (earlier, joined);
+    }
+
+    [Fact]
+    public void A_re_referral_on_a_valid_consent_gets_the_receipt_that_says_so_not_the_one_announcing_requests()
+    {
+        var (earlier, _) = Open(Child14, Mother, Father);
+        earlier.RecordConsent(Mother, ConsentAnswer.Given, _clock.GetUtcNow());
+        earlier.RecordConsent(Father, ConsentAnswer.Given, _clock.GetUtcNow());
+
+        var (_, effects) = ReferralCase.OpenOnConsent(Guid.NewGuid(), Child14, [Holder(Mother), Holder(Father)], earlier.Id, earlier.Consents, ConsentPolicy.Default, _clock.GetUtcNow());
+
+        Assert.Contains(new SendGpMessage(LetterKind.GpReceiptConsentJoined), effects);
+        Assert.DoesNotContain(new SendGpMessage(LetterKind.GpReceipt), effects);
+        Assert.Empty(effects.OfType<SendDigitalPost>());
+    }
+
+    [Fact]
+    public void A_withdrawal_of_the_shared_consent_stops_the_case_that_joined_it_as_a_withdrawal_there_would()
+    {
+        var (earlier, joined) = JoinedCases(Child14);
+        var revoked = earlier.Consents.Single(c => c.PartyId == Mother);
+
+        var effects = joined.SharedConsentWithdrawn(revoked, _clock.GetUtcNow());
+
+        Assert.Equal(CaseState.ConsentWithdrawn, joined.State);
+        Assert.Equal(
+            [new FlagForOperator("consent withdrawn"), new SendGpMessage(LetterKind.ConsentStopped), new SendDigitalPost(LetterKind.ConsentStopped, Father)],
+            effects);
+        Assert.Empty(joined.SharedConsentWithdrawn(revoked, _clock.GetUtcNow())); // once
+    }
+
+    [Fact]
+    public void A_consent_the_later_case_asked_for_itself_or_a_refusal_never_given_is_not_carried()
+    {
+        var (earlier, joined) = JoinedCases(Child14);
+        var mother = earlier.Consents.Single(c => c.PartyId == Mother);
+
+        Assert.Empty(joined.SharedConsentWithdrawn(mother with { AnsweredAt = mother.AnsweredAt!.Value.AddMinutes(1) }, _clock.GetUtcNow()));
+        Assert.Empty(joined.SharedConsentWithdrawn(mother with { Answer = ConsentAnswer.Refused }, _clock.GetUtcNow()));
+        Assert.Equal(CaseState.CheckingCustody, joined.State);
+    }
+
+    [Fact]
+    public void Cases_share_a_consent_along_their_joins_in_both_directions()
+    {
+        Guid a = Guid.NewGuid(), b = Guid.NewGuid(), c = Guid.NewGuid(), unrelated = Guid.NewGuid();
+        (Guid, Guid?)[] links = [(a, null), (b, a), (c, b), (unrelated, null)];
+
+        Assert.Equal(new HashSet<Guid> { b, c }, ReferralCase.SharingConsent(a, links).ToHashSet());
+        Assert.Equal(new HashSet<Guid> { a, b }, ReferralCase.SharingConsent(c, links).ToHashSet());
+        Assert.Empty(ReferralCase.SharingConsent(unrelated, links));
+    }
 }

@@ -15,6 +15,50 @@ public enum LetterKind
     CourseMeeting,
     /// <summary>Consent was refused or withdrawn: the GP and the other parties are told the case stopped (never by whom).</summary>
     ConsentStopped,
+    /// <summary>The GP's receipt of a re-referral that joined the child's still valid consent: no new consent requests (only to anyone not yet asked).</summary>
+    GpReceiptConsentJoined,
+    // The letters to a child of the consent age (15) or more: the same letters, written to the child ("du", "din læge"),
+    // not in the parents' voice. The letter row keeps the parents' kind; only the text differs (ChildLetters.For).
+    /// <summary><see cref="ConsentRequest"/> written to the child.</summary>
+    ChildConsentRequest,
+    /// <summary><see cref="ConsentReminder"/> written to the child.</summary>
+    ChildConsentReminder,
+    /// <summary><see cref="ClosedNoConsent"/> written to the child.</summary>
+    ChildClosedNoConsent,
+    /// <summary><see cref="Decision"/> written to the child.</summary>
+    ChildDecision,
+    /// <summary><see cref="CourseMeeting"/> written to the child.</summary>
+    ChildCourseMeeting,
+    /// <summary><see cref="ConsentStopped"/> written to the child.</summary>
+    ChildConsentStopped,
+}
+
+/// <summary>Which template a Digital Post letter to the child uses: the child's own text of the same letter.</summary>
+public static class ChildLetters
+{
+    /// <summary>The kind whose text a letter of <paramref name="kind"/> to the child is written with (the kind itself when there is no child's text).</summary>
+    public static LetterKind For(LetterKind kind) => kind switch
+    {
+        LetterKind.ConsentRequest => LetterKind.ChildConsentRequest,
+        LetterKind.ConsentReminder => LetterKind.ChildConsentReminder,
+        LetterKind.ClosedNoConsent => LetterKind.ChildClosedNoConsent,
+        LetterKind.Decision => LetterKind.ChildDecision,
+        LetterKind.CourseMeeting => LetterKind.ChildCourseMeeting,
+        LetterKind.ConsentStopped => LetterKind.ChildConsentStopped,
+        _ => kind,
+    };
+
+    /// <summary>The parents' letter a child's text stands in for, or null for a kind that is not a child's text.</summary>
+    public static LetterKind? ParentsKind(LetterKind kind) => kind switch
+    {
+        LetterKind.ChildConsentRequest => LetterKind.ConsentRequest,
+        LetterKind.ChildConsentReminder => LetterKind.ConsentReminder,
+        LetterKind.ChildClosedNoConsent => LetterKind.ClosedNoConsent,
+        LetterKind.ChildDecision => LetterKind.Decision,
+        LetterKind.ChildCourseMeeting => LetterKind.CourseMeeting,
+        LetterKind.ChildConsentStopped => LetterKind.ConsentStopped,
+        _ => null,
+    };
 }
 
 /// <summary>
@@ -95,11 +139,13 @@ public sealed class LetterTemplateException(LetterKind kind, string problem)
 /// <summary>The placeholders each kind of letter supplies.</summary>
 public static class LetterPlaceholders
 {
-    private static readonly string[] Common = ["municipality", "committee", "childName", "childCpr", "gpName", "receivedDate"];
+    private static readonly string[] Common = ["municipality", "committee", "committeePhone", "committeeEmail", "childName", "childCpr", "gpName", "receivedDate"];
 
-    public static IReadOnlySet<string> For(LetterKind kind) => kind switch
+    public static IReadOnlySet<string> For(LetterKind kind) => ChildLetters.ParentsKind(kind) is { } parents ? For(parents) : kind switch
     {
         LetterKind.GpReceipt => Set(Common),
+        // stillToConsent: a sentence on who is still asked for consent, empty when the joined consent covers everyone.
+        LetterKind.GpReceiptConsentJoined => Set([.. Common, "stillToConsent"]),
         LetterKind.ConsentRequest => Set([.. Common, "recipientName", "consentLink", "deadline"]),
         LetterKind.ConsentReminder => Set([.. Common, "recipientName", "consentLink", "deadline"]),
         LetterKind.ClosedNoConsent => Set([.. Common, "recipientName"]),

@@ -201,7 +201,11 @@ public sealed class ReferralCase
         @case._consent = new ConsentTracker(policy, now,
             @case._parties.Select(p => given.TryGetValue(p.PartyId, out var earlier) ? earlier : new ConsentParty(p.PartyId, ConsentAnswer.Pending, null)));
         var pending = @case._consent.Parties.Where(c => c.Answer == ConsentAnswer.Pending).Select(c => c.PartyId).ToHashSet(StringComparer.Ordinal);
-        var effects = opening.Where(e => e is not SendDigitalPost post || pending.Contains(post.PartyId)).ToList();
+        // The GP is told that consent is already given (and who, if anyone, is still asked), not that requests are on their way.
+        var effects = opening
+            .Where(e => e is not SendDigitalPost post || pending.Contains(post.PartyId))
+            .Select(e => e is SendGpMessage { Letter: LetterKind.GpReceipt } ? new SendGpMessage(LetterKind.GpReceiptConsentJoined) : e)
+            .ToList();
         if (@case._consent.StatusAt(now) == ConsentStatus.Complete)
         {
             @case.State = CaseState.CheckingCustody;
@@ -285,6 +289,51 @@ public sealed class ReferralCase
             default:
                 return [];
         }
+    }
+
+    /// <summary>
+    /// A person's consent was withdrawn on another case of the child that holds the very same consent (this case joined
+    /// it, or it joined this case's): consent belongs to the child, not to a case, so this case stops too, with the same
+    /// letters and GP message as a withdrawal recorded here. <paramref name="revoked"/> is that person's consent as it
+    /// was before the withdrawal; a consent this case asked for itself (another answer time) is not touched, and a case
+    /// whose consent already stopped or that has closed is left alone. Nothing follows a refusal of a consent that was
+    /// never given: no case can have joined it.
+    /// </summary>
+    public IReadOnlyList<CaseEffect> SharedConsentWithdrawn(ConsentParty revoked, DateTimeOffset now)
+    {
+        var mine = _consent.Parties.FirstOrDefault(p => p.PartyId == revoked.PartyId);
+        if (revoked.Answer != ConsentAnswer.Given || mine is null || mine.Answer != ConsentAnswer.Given || mine.AnsweredAt != revoked.AnsweredAt)
+        {
+            return [];
+        }
+
+        return RecordConsent(revoked.PartyId, ConsentAnswer.Withdrawn, now);
+    }
+
+    /// <summary>
+    /// The cases that share one consent with <paramref name="start"/>: every case linked to it through
+    /// <see cref="ConsentFromCase"/>, in either direction and over several re-referrals (a joins b joins c), itself excluded.
+    /// </summary>
+    public static IReadOnlyList<Guid> SharingConsent(Guid start, IEnumerable<(Guid Id, Guid? ConsentFromCase)> casesOfTheChild)
+    {
+        var links = casesOfTheChild.ToList();
+        var group = new HashSet<Guid> { start };
+        for (var grew = true; grew;)
+        {
+            grew = false;
+            foreach (var (id, from) in links)
+            {
+                if (from is { } f && group.Contains(id) != group.Contains(f))
+                {
+                    group.Add(id);
+                    group.Add(f);
+                    grew = true;
+                }
+            }
+        }
+
+        group.Remove(start);
+        return [.. group];
     }
 
     /// <summary>

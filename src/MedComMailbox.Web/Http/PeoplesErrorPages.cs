@@ -1,5 +1,7 @@
 using System.Net;
+using MedComMailbox.Workflow.Referrals;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.Options;
 
 namespace MedComMailbox.Web.Http;
 
@@ -76,8 +78,17 @@ public static class PeoplesErrorPages
             "<!DOCTYPE html><html lang=\"da\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
             $"<title>{WebUtility.HtmlEncode(title)}</title><link rel=\"stylesheet\" href=\"/css/site.css\"></head>" +
             $"<body><main class=\"page narrow\"><h1>{WebUtility.HtmlEncode(title)}</h1><p>{WebUtility.HtmlEncode(text)}</p>" +
-            (citizen ? "" : "<p><a href=\"/start\">Til forsiden</a></p>") +
+            (citizen ? CitizenContact(context) : "<p><a href=\"/start\">Til forsiden</a></p>") +
             "</main></body></html>");
+    }
+
+    /// <summary>How a citizen reaches the committee instead: the same contact as the citizen pages' foot.</summary>
+    private static string CitizenContact(HttpContext context)
+    {
+        var workflow = context.RequestServices.GetRequiredService<IOptions<WorkflowOptions>>().Value;
+        var phone = WorkflowOptions.FormatPhone(workflow.Contact.Phone);
+        return $"<p>Spørgsmål? Kontakt {WebUtility.HtmlEncode(workflow.Committee)} på telefon {WebUtility.HtmlEncode(phone)} " +
+               $"eller e-mail {WebUtility.HtmlEncode(workflow.Contact.Email)}.</p>";
     }
 
     private static async Task WriteProblemAsync(HttpContext context)

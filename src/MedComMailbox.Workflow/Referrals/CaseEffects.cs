@@ -5,6 +5,7 @@ using System.Text;
 using Dapper;
 using MedComMailbox.Contracts;
 using MedComMailbox.Core.Committee;
+using MedComMailbox.Core.Consent;
 using MedComMailbox.Core.Letters;
 using MedComMailbox.Core.Referrals;
 using MedComMailbox.Infrastructure.Configuration;
@@ -156,6 +157,8 @@ public sealed class CaseEffects(
         {
             ["municipality"] = o.Municipality,
             ["committee"] = o.Committee,
+            ["committeePhone"] = WorkflowOptions.FormatPhone(o.Contact.Phone),
+            ["committeeEmail"] = o.Contact.Email,
             ["childName"] = row.ChildName,
             ["childCpr"] = row.ChildCpr.Length == 10 ? $"{row.ChildCpr[..6]}-{row.ChildCpr[6..]}" : row.ChildCpr,
             ["gpName"] = row.GpName ?? "din læge",
@@ -203,6 +206,7 @@ public sealed class CaseEffects(
     {
         var values = CommonValues(row);
         values["recipientName"] = row.GpName ?? "læge";
+        values["stillToConsent"] = StillToConsent(@case);
         AddDecisionValues(values, @case);
         AddExtraValues(values, extra);
         var template = await templates.GetAsync(connection, transaction, kind);
@@ -240,7 +244,8 @@ public sealed class CaseEffects(
 
         AddDecisionValues(values, @case);
         AddExtraValues(values, extra);
-        var template = await templates.GetAsync(connection, transaction, kind);
+        // A child of the consent age is written to in the child's own words; the row keeps the letter's kind.
+        var template = await templates.GetAsync(connection, transaction, party?.Role == PartyRole.Child ? ChildLetters.For(kind) : kind);
         var id = Guid.NewGuid().ToString();
         await connection.ExecuteAsync(
             """
@@ -275,6 +280,30 @@ public sealed class CaseEffects(
             values["responsibleParty"] = d.ResponsibleParty;
             values["summary"] = d.Summary;
         }
+    }
+
+    /// <summary>
+    /// For the GP's receipt of a re-referral that joined a valid consent: who is still asked (a child who turned 15, a
+    /// new custody holder), as a sentence after "Sagen behandles på udvalgets næste møde."; empty when nobody is. Never a name.
+    /// </summary>
+    private static string StillToConsent(ReferralCase @case)
+    {
+        var pending = @case.Consents.Where(c => c.Answer == ConsentAnswer.Pending).Select(c => c.PartyId).ToHashSet(StringComparer.Ordinal);
+        if (pending.Count == 0)
+        {
+            return "";
+        }
+
+        var child = @case.Parties.Any(p => p.Role == PartyRole.Child && pending.Contains(p.PartyId));
+        var holders = @case.Parties.Count(p => p.Role == PartyRole.CustodyHolder && pending.Contains(p.PartyId));
+        var who = (child, holders) switch
+        {
+            (true, 0) => "barnet, der nu er fyldt 15 år,",
+            (true, _) => "barnet, der nu er fyldt 15 år, og en ny forældremyndighedsindehaver",
+            (false, 1) => "en ny forældremyndighedsindehaver",
+            _ => "nye forældremyndighedsindehavere",
+        };
+        return $" Først skal {who} dog give samtykke; anmodningen sendes i Digital Post inden for kort tid.";
     }
 
     /// <summary>Stands for the consent link in a queued letter's body until the letter is sent.</summary>
@@ -314,6 +343,8 @@ public sealed class CaseEffects(
         LetterKind.Decision => "Udvalgets beslutning",
         LetterKind.CourseMeeting => "Besked om mødetidspunkt",
         LetterKind.ConsentStopped => "Besked om, at sagen er standset",
+        LetterKind.GpReceiptConsentJoined => "Kvittering (samtykket gælder fra den tidligere sag)",
+        _ when ChildLetters.ParentsKind(kind) is { } parents => LetterName(parents) + " (til barnet)",
         _ => kind.ToString(),
     };
 

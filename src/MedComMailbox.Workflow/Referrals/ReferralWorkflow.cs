@@ -380,6 +380,12 @@ public sealed partial class ReferralWorkflow(
                 _ => "Tilbagetrækning af samtykke registreret",
             };
             await cases.AddEventAsync(connection, transaction, row.Id, now.ToUnixTimeMilliseconds(), "consent", $"{what} for {Who(@case, partyId)}", staffUser);
+            if (before.Answer == ConsentAnswer.Given && after.Answer is ConsentAnswer.Withdrawn or ConsentAnswer.Refused)
+            {
+                // A given consent is revoked: the cases that share it stop too (a refusal of a consent never given cannot have been joined).
+                await CarryWithdrawalAsync(connection, transaction, row, before, now, staffUser);
+            }
+
             return result;
         }, alwaysSave: false, cancellationToken);
     }
@@ -612,20 +618,7 @@ public sealed partial class ReferralWorkflow(
                     return false;
                 }
 
-                CaseEffects.Refresh(row, @case, now);
-                await effects.ApplyAsync(connection, transaction, row, @case, result ?? [], now, actor);
-                foreach (var tell in (result ?? []).OfType<TellResponsibleParty>())
-                {
-                    await courses.StopAsync(connection, transaction, row, tell.Reason, actor, now);
-                }
-
-                if (@case.State != stateBefore && (wasOpen && !@case.IsOpen || ReferralCase.IsConsentStop(@case.State)))
-                {
-                    await cases.AddEventAsync(connection, transaction, row.Id, now.ToUnixTimeMilliseconds(), "closed", ClosedText(@case), actor);
-                    await effects.PublishClosedAsync(connection, transaction, row, @case, now);
-                }
-
-                await cases.UpdateAsync(connection, transaction, row);
+                await SaveCaseAsync(connection, transaction, row, @case, wasOpen, stateBefore, result ?? [], now, actor);
                 await transaction.CommitAsync(cancellationToken);
                 outboxSignal.Notify();
                 signal.Notify();
@@ -634,6 +627,63 @@ public sealed partial class ReferralWorkflow(
             catch (CaseConcurrencyException) when (attempt < 5)
             {
             }
+        }
+    }
+
+    /// <summary>Stores a case the rules have changed, with its effects, inside the caller's transaction (optimistic concurrency).</summary>
+    private async Task SaveCaseAsync(
+        DbConnection connection, DbTransaction transaction, CaseRow row, ReferralCase @case, bool wasOpen, CaseState stateBefore,
+        IReadOnlyList<CaseEffect> result, DateTimeOffset now, string? actor)
+    {
+        CaseEffects.Refresh(row, @case, now);
+        await effects.ApplyAsync(connection, transaction, row, @case, result, now, actor);
+        foreach (var tell in result.OfType<TellResponsibleParty>())
+        {
+            await courses.StopAsync(connection, transaction, row, tell.Reason, actor, now);
+        }
+
+        if (@case.State != stateBefore && (wasOpen && !@case.IsOpen || ReferralCase.IsConsentStop(@case.State)))
+        {
+            await cases.AddEventAsync(connection, transaction, row.Id, now.ToUnixTimeMilliseconds(), "closed", ClosedText(@case), actor);
+            await effects.PublishClosedAsync(connection, transaction, row, @case, now);
+        }
+
+        await cases.UpdateAsync(connection, transaction, row);
+    }
+
+    /// <summary>
+    /// A given consent was withdrawn (or refused after it was given) on <paramref name="origin"/>: every other case of the
+    /// child that holds the same consent (joined it, or was joined by it) stops as if it had been withdrawn there, in the
+    /// same transaction. Consent belongs to the child, not to the case.
+    /// </summary>
+    private async Task CarryWithdrawalAsync(
+        DbConnection connection, DbTransaction transaction, CaseRow origin, ConsentParty revoked, DateTimeOffset now, string? actor)
+    {
+        var links = (await connection.QueryAsync<(string Id, string Snapshot)>(
+                "SELECT id, snapshot FROM cases WHERE child_cpr = @childCpr", new { childCpr = origin.ChildCpr }, transaction))
+            .Select(r => (Guid.Parse(r.Id), CaseStore.Deserialize(r.Snapshot).ConsentFromCase))
+            .ToList();
+        foreach (var id in ReferralCase.SharingConsent(Guid.Parse(origin.Id), links))
+        {
+            var row = await cases.GetAsync(connection, transaction, id);
+            if (row is null)
+            {
+                continue;
+            }
+
+            var @case = ReferralCase.Restore(CaseStore.Deserialize(row.Snapshot), _policy.Value);
+            var (wasOpen, stateBefore) = (@case.IsOpen, @case.State);
+            var result = @case.SharedConsentWithdrawn(revoked, now);
+            if (result.Count == 0)
+            {
+                continue;
+            }
+
+            await cases.AddEventAsync(connection, transaction, row.Id, now.ToUnixTimeMilliseconds(), "consent",
+                $"Samtykket er trukket tilbage af {Who(@case, revoked.PartyId)} i barnets sag {origin.Id}, som deler samtykke med denne sag", actor);
+            await cases.AddEventAsync(connection, transaction, origin.Id, now.ToUnixTimeMilliseconds(), "consent",
+                $"Tilbagetrækningen gælder også barnets sag {row.Id}, som deler samtykke med denne sag: den er standset", actor);
+            await SaveCaseAsync(connection, transaction, row, @case, wasOpen, stateBefore, result, now, actor);
         }
     }
 

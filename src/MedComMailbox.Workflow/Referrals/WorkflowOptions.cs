@@ -27,6 +27,12 @@ public sealed class WorkflowOptions : IValidatableObject
     [Required(ErrorMessage = "Workflow:PublicBaseUrl is missing: consent links in letters point there.")]
     public Uri PublicBaseUrl { get; set; } = new("http://localhost:5080/");
 
+    /// <summary>
+    /// How citizens reach the committee: shown on every citizen page and at the foot of the letters to the family.
+    /// Outside Development both must be configured (production checklist); the defaults are for Development only.
+    /// </summary>
+    public ContactOptions Contact { get; set; } = new();
+
     /// <summary>Who signs the GP replies (MedCom needs an author with a phone number).</summary>
     public SignatureOptions Signature { get; set; } = new();
 
@@ -39,7 +45,11 @@ public sealed class WorkflowOptions : IValidatableObject
     /// <summary>The child's course after the decision: meeting deadlines and the responsible parties the committee chooses among.</summary>
     public CourseOptions Course { get; set; } = new();
 
-    /// <summary>Letter texts by kind (GpReceipt, ConsentRequest, ConsentReminder, ClosedNoConsent, Decision); a kind left out keeps the built-in Danish text.</summary>
+    /// <summary>
+    /// Letter texts by kind (GpReceipt, GpReceiptConsentJoined, ConsentRequest, ConsentReminder, ClosedNoConsent, Decision,
+    /// CourseMeeting, ConsentStopped, and the child's texts ChildConsentRequest … ChildConsentStopped); a kind left out
+    /// keeps the built-in Danish text.
+    /// </summary>
     public Dictionary<LetterKind, LetterOptions> Letters { get; set; } = [];
 
     /// <summary>How often the deadline sweep and the letter dispatcher look for due work.</summary>
@@ -137,6 +147,16 @@ public sealed class WorkflowOptions : IValidatableObject
         if (Signature.Phone is not { Length: 8 } phone || !phone.All(char.IsAsciiDigit))
         {
             yield return $"Workflow:Signature:Phone '{Signature.Phone}' must be a Danish phone number of 8 digits: the GP calls it about the reply.";
+        }
+
+        if (Contact.Phone is not { Length: 8 } contactPhone || !contactPhone.All(char.IsAsciiDigit))
+        {
+            yield return $"Workflow:Contact:Phone '{Contact.Phone}' must be a Danish phone number of 8 digits: citizens call it about their case.";
+        }
+
+        if (string.IsNullOrWhiteSpace(Contact.Email) || !System.Net.Mail.MailAddress.TryCreate(Contact.Email, out _))
+        {
+            yield return $"Workflow:Contact:Email '{Contact.Email}' must be an e-mail address: citizens write to it about their case.";
         }
 
         var consent = Consent;
@@ -257,6 +277,19 @@ public sealed class WorkflowOptions : IValidatableObject
         {
             yield return "Workflow:Triage:RecentCaseWindow must not be negative.";
         }
+    }
+
+    /// <summary>A Danish phone number as people read it: "70 11 22 33" (anything else unchanged).</summary>
+    public static string FormatPhone(string phone) =>
+        phone is { Length: 8 } && phone.All(char.IsAsciiDigit) ? $"{phone[..2]} {phone[2..4]} {phone[4..6]} {phone[6..]}" : phone;
+
+    public sealed class ContactOptions
+    {
+        /// <summary>The committee's phone number for citizens (8 digits).</summary>
+        public string Phone { get; set; } = "70000000";
+
+        /// <summary>The committee's e-mail address for citizens (the pages ask them not to write CPR numbers or health details in plain e-mail).</summary>
+        public string Email { get; set; } = "koordinationsudvalget@kommune.invalid";
     }
 
     public sealed class SignatureOptions

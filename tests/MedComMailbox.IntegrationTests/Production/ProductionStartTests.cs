@@ -118,6 +118,8 @@ public sealed class ProductionStartTests : IDisposable
             ["DigitalPost__CertificatePassword"] = "test",
             ["DigitalPost__StatusCallback__Secret"] = StatusSecret,
             ["Workflow__PublicBaseUrl"] = "https://medcom.eksempel.test/",
+            ["Workflow__Contact__Phone"] = "70112233",
+            ["Workflow__Contact__Email"] = "udvalget@eksempel.test",
             ["Intake__ApiKeys__0__Provider"] = "vans-test",
             ["Intake__ApiKeys__0__Key"] = ApiKey,
             ["DataProtection__KeysFolder"] = keys,

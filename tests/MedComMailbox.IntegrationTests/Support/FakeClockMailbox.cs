@@ -24,8 +24,9 @@ public sealed class FakeClockMailbox : IDisposable
     private static readonly Type[] DrivenByTheTest =
         [typeof(WorkflowSweeps), typeof(AcknowledgementWatchdog), typeof(TelemetrySampler), typeof(ReconciliationService)];
 
-    public FakeClockMailbox(IDictionary<string, string?>? settings = null)
+    public FakeClockMailbox(IDictionary<string, string?>? settings = null, DateTimeOffset? start = null)
     {
+        Clock = new FakeTimeProvider(start ?? FakeClockSettings.Monday);
         var all = new Dictionary<string, string?>(FakeClockSettings.Housekeeping) { ["Workflow:SweepInterval"] = "00:00:00.200" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -43,7 +44,7 @@ public sealed class FakeClockMailbox : IDisposable
         _ = App.Server;
     }
 
-    public FakeTimeProvider Clock { get; } = new(FakeClockSettings.Monday);
+    public FakeTimeProvider Clock { get; }
 
     public MailboxApp App { get; }
 

@@ -87,6 +87,18 @@ public sealed class ReferralWorkflowTests : IDisposable
         Assert.Single(detail.Parties, p => p.Role == PartyRole.CustodyHolder);
         Assert.Equal(1, await _host.App.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters WHERE kind = 'ConsentRequest' AND party_id = @teenager", new { teenager }));
 
+        // The child's letter speaks to the child; the custody holder's is the parents' letter as before.
+        var bodies = (await _host.App.QueryAsync<(string PartyId, string Body)>("SELECT party_id, body FROM letters WHERE kind = 'ConsentRequest'")).ToDictionary(l => l.PartyId, l => l.Body);
+        var toChild = bodies[teenager];
+        var toHolder = bodies.Single(b => b.Key != teenager).Value;
+        Assert.Contains("Fordi du er fyldt 15 år, skal du selv give samtykke", toChild, StringComparison.Ordinal);
+        Assert.Contains("uden dit samtykke", toChild, StringComparison.Ordinal);
+        Assert.DoesNotContain("jeres", toChild, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Hvis I ", toChild, StringComparison.Ordinal);
+        Assert.Contains("Kommunen må ikke se på sagen uden jeres samtykke.", toHolder, StringComparison.Ordinal);
+        Assert.Contains("Hvis I ikke giver samtykke, sker der ikke mere. Det er et tilbud.", toHolder, StringComparison.Ordinal);
+        Assert.DoesNotContain("Fordi du er fyldt 15 år", toHolder, StringComparison.Ordinal);
+
         // The custody holder's consent alone is not enough.
         var holder = detail.Parties.Single(p => p.Role == PartyRole.CustodyHolder).PartyId;
         Assert.True(await _host.Workflow.RegisterConsentAsync(caseId, holder, ConsentAnswer.Given, "test", CancellationToken.None));

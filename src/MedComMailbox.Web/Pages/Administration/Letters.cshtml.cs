@@ -30,9 +30,13 @@ public static class LetterText
         _ => "Standardtekst",
     };
 
-    public static string Recipient(LetterKind kind) => kind is LetterKind.GpReceipt or LetterKind.Decision or LetterKind.CourseMeeting or LetterKind.ConsentStopped
-        ? kind == LetterKind.GpReceipt ? "Lægen (MedCom-svar)" : "Lægen (MedCom-svar) og forældrene (Digital Post)"
-        : "Forældrene og barnet fra 15 år (Digital Post)";
+    public static string Recipient(LetterKind kind) => kind switch
+    {
+        LetterKind.GpReceipt or LetterKind.GpReceiptConsentJoined => "Lægen (MedCom-svar)",
+        LetterKind.Decision or LetterKind.CourseMeeting or LetterKind.ConsentStopped => "Lægen (MedCom-svar) og forældrene (Digital Post)",
+        _ when ChildLetters.ParentsKind(kind) is not null => "Barnet fra 15 år (Digital Post)",
+        _ => "Forældrene (Digital Post)",
+    };
 
     public static string Placeholder(string name) => name switch
     {
@@ -40,6 +44,9 @@ public static class LetterText
         "committee" => "udvalgets navn",
         "childName" => "barnets navn",
         "childCpr" => "barnets CPR-nummer",
+        "committeePhone" => "udvalgets telefonnummer (Workflow:Contact:Phone)",
+        "committeeEmail" => "udvalgets e-mailadresse (Workflow:Contact:Email)",
+        "stillToConsent" => "en sætning om, hvem der stadig skal give samtykke (tom, når samtykket dækker alle)",
         "gpName" => "lægens navn",
         "receivedDate" => "datoen, henvendelsen kom",
         "recipientName" => "modtagerens navn",

@@ -110,6 +110,8 @@ public static class Display
         LetterKind.Decision => "Udvalgets afgørelse",
         LetterKind.CourseMeeting => "Tid og sted for et møde i forløbet",
         LetterKind.ConsentStopped => "Besked om, at sagen er standset",
+        LetterKind.GpReceiptConsentJoined => "Kvittering til lægen, når samtykket gælder fra en tidligere sag",
+        _ when ChildLetters.ParentsKind(kind) is { } parents => Letter(parents) + " (til barnet fra 15 år)",
         _ => kind.ToString(),
     };
 
