@@ -39,7 +39,7 @@ public sealed partial class DecisionPreviewPageTests : IDisposable
     private CaseQueries Queries => _app.Services.GetRequiredService<CaseQueries>();
 
     /// <summary>A referral with both custody holders' consent, on the agenda, the clock an hour into its meeting.</summary>
-    private async Task<CaseDetail> OnAgendaAtMeetingAsync()
+    private async Task<CaseDetail> OnAgendaAtMeetingAsync(bool meetingBegun = true)
     {
         using var response = await _app.PostAsync("/api/intake", Samples.Read("carecommunication/gp-referral-child.json"), "application/fhir+json");
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
@@ -54,7 +54,7 @@ public sealed partial class DecisionPreviewPageTests : IDisposable
         await workflow.RunDueDeadlinesAsync(CancellationToken.None);
         var onAgenda = (await Queries.GetAsync(id, CancellationToken.None))!;
         Assert.Equal(CaseState.OnAgenda, onAgenda.State);
-        _time.SetUtcNow(onAgenda.Agenda!.Meeting.AddHours(1));
+        _time.SetUtcNow(onAgenda.Agenda!.Meeting.AddHours(meetingBegun ? 1 : -2));
         return onAgenda;
     }
 
@@ -150,8 +150,7 @@ public sealed partial class DecisionPreviewPageTests : IDisposable
     [Fact]
     public async Task A_preview_before_the_meeting_has_begun_is_refused_and_keeps_the_values()
     {
-        var onAgenda = await OnAgendaAtMeetingAsync();
-        _time.SetUtcNow(onAgenda.Agenda!.Meeting.AddHours(-2));
+        var onAgenda = await OnAgendaAtMeetingAsync(meetingBegun: false);
         using var committee = await PageClient.StaffAsync(_app, "udvalg");
 
         using var response = await committee.PostFormAsync("/udvalg", "/udvalg?handler=Preview", Fields(onAgenda.Id));
