@@ -77,7 +77,9 @@ public sealed class CourseTests(CourseBrowserHost host) : IClassFixture<CourseBr
         await item.GetByLabel("Afgørelse", new() { Exact = true }).FillAsync("Forløb i PPR");
         await item.GetByLabel("Indsatsansvarlig", new() { Exact = true }).SelectOptionAsync("PPR");
         await item.GetByLabel("Referat").FillAsync("Alma tilbydes et forløb i PPR.");
-        await item.GetByRole(AriaRole.Button, new() { Name = "Registrér afgørelse og send breve" }).ClickAsync();
+        await item.GetByRole(AriaRole.Button, new() { Name = "Vis breve" }).ClickAsync();
+        await Assertions.Expect(item.Locator(".letter-text").First).ToContainTextAsync("Alma tilbydes et forløb i PPR.");
+        await item.GetByRole(AriaRole.Button, new() { Name = "Send afgørelsen" }).ClickAsync();
         await Assertions.Expect(page.Locator(".notice.ok")).ToContainTextAsync("Afgørelsen for Alma");
         await Shot(page, "decision");
 

@@ -101,8 +101,9 @@ public sealed class DailyWorkTests(BrowserHost host) : IClassFixture<BrowserHost
         // Before the meeting has started the decision is refused with a Danish sentence, not an error page.
         await item.GetByLabel("Afgørelse", new() { Exact = true }).FillAsync("Forløb i PPR");
         await item.GetByLabel("Referat").FillAsync("For tidligt.");
-        await item.GetByRole(AriaRole.Button, new() { Name = "Registrér afgørelse og send breve" }).ClickAsync();
+        await item.GetByRole(AriaRole.Button, new() { Name = "Vis breve" }).ClickAsync();
         await Assertions.Expect(page.Locator(".notice.bad")).ToContainTextAsync("når mødet er begyndt");
+        await Assertions.Expect(page.Locator("article.item", new() { HasText = "Alma" }).GetByLabel("Referat")).ToHaveValueAsync("For tidligt.");
         Assert.Equal("OnAgenda", (await _host.QueryAsync<string>("SELECT state FROM cases")).Single());
 
         // The meeting has started (this host runs on the real clock: the stored meeting moves an hour into the past,
@@ -111,11 +112,29 @@ public sealed class DailyWorkTests(BrowserHost host) : IClassFixture<BrowserHost
         await _host.QueryAsync<long>(
             "UPDATE cases SET meeting_at = @at, snapshot = json_set(snapshot, '$.agenda.meeting', @iso), version = version + 1 WHERE state = 'OnAgenda'",
             new { at = started.ToUnixTimeMilliseconds(), iso = started.ToString("O") });
-        await page.ReloadAsync();
+        await page.GotoAsync("/udvalg");
         item = page.Locator("article.item", new() { HasText = "Alma" });
+        const string summary = "Alma tilbydes et forløb i PPR. Sundhedsplejersken holder opstartsmøde med familien inden fire uger.";
         await item.GetByLabel("Afgørelse", new() { Exact = true }).FillAsync("Forløb i PPR");
-        await item.GetByLabel("Referat").FillAsync("Alma tilbydes et forløb i PPR. Sundhedsplejersken holder opstartsmøde med familien inden fire uger.");
-        await item.GetByRole(AriaRole.Button, new() { Name = "Registrér afgørelse og send breve" }).ClickAsync();
+        await item.GetByLabel("Referat").FillAsync("Alma tilbydes et forløb.");
+        await item.GetByRole(AriaRole.Button, new() { Name = "Vis breve" }).ClickAsync();
+
+        // The preview: the letter to the GP and one to each custody holder, nothing sent yet; back to edit keeps the values.
+        item = page.Locator("article.item", new() { HasText = "Alma" });
+        await Assertions.Expect(item.Locator(".letter-text")).ToHaveCountAsync(3);
+        await Assertions.Expect(item.GetByRole(AriaRole.Heading, new() { Name = "Til lægen (MedCom)", Exact = false })).ToHaveCountAsync(1);
+        Assert.Equal(0, (await _host.QueryAsync<long>("SELECT COUNT(*) FROM letters WHERE kind = 'Decision'")).Single());
+        await item.GetByRole(AriaRole.Button, new() { Name = "Ret afgørelsen" }).ClickAsync();
+        item = page.Locator("article.item", new() { HasText = "Alma" });
+        await Assertions.Expect(item.GetByLabel("Afgørelse", new() { Exact = true })).ToHaveValueAsync("Forløb i PPR");
+        await Assertions.Expect(item.GetByLabel("Referat")).ToHaveValueAsync("Alma tilbydes et forløb.");
+        await item.GetByLabel("Referat").FillAsync(summary);
+        await item.GetByRole(AriaRole.Button, new() { Name = "Vis breve" }).ClickAsync();
+        item = page.Locator("article.item", new() { HasText = "Alma" });
+        await Assertions.Expect(item.Locator(".letter-text").First).ToContainTextAsync(summary);
+        await Shot(page, "decision-preview");
+        Assert.Equal("OnAgenda", (await _host.QueryAsync<string>("SELECT state FROM cases")).Single());
+        await item.GetByRole(AriaRole.Button, new() { Name = "Send afgørelsen" }).ClickAsync();
         await Assertions.Expect(page.Locator(".notice.ok")).ToContainTextAsync("Afgørelsen for Alma");
         await Shot(page, "decision");
 

@@ -87,12 +87,12 @@ public sealed class DatabaseHealthCheck(MailboxDatabase database) : IHealthCheck
         {
             await using var connection = await database.OpenAsync(cancellationToken);
             await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken));
-            return HealthCheckResult.Healthy($"{database.Dialect.Provider} answers.");
+            return HealthCheckResult.Healthy($"{database.Dialect.Provider} svarer.");
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The type only: a driver's message can carry the connection string's server and user.
-            return HealthCheckResult.Unhealthy($"{database.Dialect.Provider} does not answer ({e.GetType().Name}).");
+            return HealthCheckResult.Unhealthy($"{database.Dialect.Provider} svarer ikke ({e.GetType().Name}).");
         }
     }
 }
@@ -105,9 +105,9 @@ public sealed class BusHealthCheck(IBusControl bus) : IHealthCheck
         var health = bus.CheckHealth();
         return Task.FromResult(health.Status switch
         {
-            BusHealthStatus.Healthy => HealthCheckResult.Healthy("The bus is connected."),
-            BusHealthStatus.Degraded => HealthCheckResult.Degraded("The bus is connected but an endpoint is not ready."),
-            _ => HealthCheckResult.Unhealthy("The bus is not connected."),
+            BusHealthStatus.Healthy => HealthCheckResult.Healthy("Beskedbussen er forbundet."),
+            BusHealthStatus.Degraded => HealthCheckResult.Degraded("Beskedbussen er forbundet, men et endepunkt er ikke klar."),
+            _ => HealthCheckResult.Unhealthy("Beskedbussen er ikke forbundet."),
         });
     }
 }
@@ -150,8 +150,8 @@ public sealed class VansFoldersHealthCheck(VansPaths paths) : IHealthCheck
 
         var data = folders.ToDictionary(f => f.Role, f => (object)(failed.Contains(f.Role) ? "not writable" : "writable"));
         return Task.FromResult(failed.Count == 0
-            ? HealthCheckResult.Healthy($"{folders.Count} folder(s) writable.", data)
-            : HealthCheckResult.Unhealthy($"Not writable: {string.Join(", ", failed)}.", data: data));
+            ? HealthCheckResult.Healthy($"Der kan skrives i alle {folders.Count} mapper.", data)
+            : HealthCheckResult.Unhealthy($"Der kan ikke skrives i: {string.Join(", ", failed)}.", data: data));
     }
 }
 
@@ -186,7 +186,7 @@ public sealed class ExternalServiceHealthCheck(string modeKey, Uri? address, str
     {
         if (address is null)
         {
-            return HealthCheckResult.Healthy($"{modeKey} is Development: the built-in stand-in, nothing to reach.");
+            return HealthCheckResult.Healthy("Udviklingstilstand: den indbyggede erstatning for tjenesten bruges, så der er intet at kontakte.", new Dictionary<string, object> { ["setting"] = modeKey });
         }
 
         var data = new Dictionary<string, object> { ["address"] = address.GetLeftPart(UriPartial.Authority) };
@@ -202,12 +202,12 @@ public sealed class ExternalServiceHealthCheck(string modeKey, Uri? address, str
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return HealthCheckResult.Unhealthy($"{address.Host} cannot be reached ({e.GetType().Name}); letters and lookups wait and are retried.", data: data);
+            return HealthCheckResult.Unhealthy($"{address.Host} kan ikke nås ({e.GetType().Name}); breve og opslag venter og prøves igen.", data: data);
         }
 
         return data.TryGetValue("certificateExpiresInDays", out var days) && (int)days < RenewalWarning.TotalDays
-            ? HealthCheckResult.Degraded($"{address.Host} answers, but the certificate expires in {days} days: renew it (docs/operations.en.md).", data: data)
-            : HealthCheckResult.Healthy($"{address.Host} answers.", data);
+            ? HealthCheckResult.Degraded($"{address.Host} svarer, men certifikatet udløber om {days} dage: forny det (docs/operations.da.md).", data: data)
+            : HealthCheckResult.Healthy($"{address.Host} svarer.", data);
     }
 
     private HealthCheckResult? Certificate(Dictionary<string, object> data)
@@ -222,11 +222,11 @@ public sealed class ExternalServiceHealthCheck(string modeKey, Uri? address, str
             using var certificate = X509CertificateLoader.LoadPkcs12FromFile(certificatePath, certificatePassword);
             var left = certificate.NotAfter.ToUniversalTime() - time.GetUtcNow().UtcDateTime;
             data["certificateExpiresInDays"] = (int)Math.Floor(left.TotalDays);
-            return left <= TimeSpan.Zero ? HealthCheckResult.Unhealthy("The client certificate has expired: renew it (docs/operations.en.md).", data: data) : null;
+            return left <= TimeSpan.Zero ? HealthCheckResult.Unhealthy("Klientcertifikatet er udløbet: forny det (docs/operations.da.md).", data: data) : null;
         }
         catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
         {
-            return HealthCheckResult.Unhealthy($"The client certificate cannot be read ({e.GetType().Name}).", data: data);
+            return HealthCheckResult.Unhealthy($"Klientcertifikatet kan ikke læses ({e.GetType().Name}).", data: data);
         }
     }
 }

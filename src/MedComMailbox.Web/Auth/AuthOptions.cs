@@ -146,6 +146,15 @@ public static class StaffRoles
     public const string Operator = "operator";
     public const string Committee = "committee";
     public const string Administrator = "administrator";
+
+    /// <summary>The role as staff read it.</summary>
+    public static string DanishName(string role) => role switch
+    {
+        Operator => "operatør",
+        Committee => "udvalgsmedlem",
+        Administrator => "administrator",
+        _ => role,
+    };
 }
 
 /// <summary>The authorization policies of the pages.</summary>

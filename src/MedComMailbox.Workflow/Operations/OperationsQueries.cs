@@ -150,17 +150,21 @@ public sealed class OperationsQueries(
             (limited ? " AND (mailbox_gln IS NULL OR mailbox_gln IN @mailboxes)" : ""),
             new { since = now.AddDays(-1).ToUnixTimeMilliseconds(), mailboxes });
 
-        // The next meeting as the committee page sees it: one that began up to 12 hours ago is still the current one.
+        // The next meeting is the first one that has not started: the scheduled one, or an earlier meeting a case is on
+        // (placed before the schedule changed). Its count is the cases on that meeting's agenda, exactly.
         var o = workflow.Value;
         var schedule = o.Schedule();
         var planner = new AgendaPlanner(schedule, o.Calendar());
-        var floor = now.AddHours(-12);
-        DateTimeOffset? next = planner.MeetingsFrom(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(floor, schedule.TimeZone).DateTime))
-            .Where(m => m >= floor).Select(m => (DateTimeOffset?)m).FirstOrDefault();
+        DateTimeOffset? scheduled = planner.MeetingsFrom(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, schedule.TimeZone).DateTime))
+            .Where(m => m > now).Select(m => (DateTimeOffset?)m).FirstOrDefault();
+        var earliestPlaced = await connection.ExecuteScalarAsync<long?>(
+            "SELECT MIN(meeting_at) FROM cases WHERE state = @onAgenda AND meeting_at > @nowMs" + caseFilter,
+            new { onAgenda = nameof(CaseState.OnAgenda), nowMs, mailboxes });
+        var next = earliestPlaced is { } placed && (scheduled is null || placed < scheduled.Value.ToUnixTimeMilliseconds()) ? At(placed) : scheduled;
         var onAgenda = next is { } meeting
             ? await connection.ExecuteScalarAsync<long>(
-                "SELECT COUNT(*) FROM cases WHERE state = @onAgenda AND meeting_at >= @start AND meeting_at < @end" + caseFilter,
-                new { onAgenda = nameof(CaseState.OnAgenda), start = meeting.AddHours(-12).ToUnixTimeMilliseconds(), end = meeting.AddHours(12).ToUnixTimeMilliseconds(), mailboxes })
+                "SELECT COUNT(*) FROM cases WHERE state = @onAgenda AND meeting_at = @at" + caseFilter,
+                new { onAgenda = nameof(CaseState.OnAgenda), at = meeting.ToUnixTimeMilliseconds(), mailboxes })
             : 0;
 
         return new DailySummary(inbox, (int)(consent.Overdue ?? 0), (int)(consent.DueSoon ?? 0), (int)lettersFailed, (int)rejected, next, (int)onAgenda);

@@ -204,13 +204,7 @@ public sealed class CaseEffects(
         DbConnection connection, DbTransaction? transaction, CaseRow row, ReferralCase @case, LetterKind kind, MessageRecord referral, object? parsedReferral,
         DateTimeOffset now, IReadOnlyDictionary<string, string>? extra)
     {
-        var values = CommonValues(row);
-        values["recipientName"] = row.GpName ?? "læge";
-        values["stillToConsent"] = StillToConsent(@case);
-        AddDecisionValues(values, @case);
-        AddExtraValues(values, extra);
-        var template = await templates.GetAsync(connection, transaction, kind);
-        var text = template.Render(values);
+        var (template, text) = await GpTextAsync(connection, transaction, row, @case, kind, extra);
         var us = mailbox.Value.Find(row.MailboxGln) ?? throw new InvalidOperationException("The case's mailbox is no longer configured.");
         var signature = options.Value.Signature;
         var author = new SegmentAuthor(signature.GivenName, signature.FamilyName, null, options.Value.Committee, signature.Phone);
@@ -228,9 +222,79 @@ public sealed class CaseEffects(
         DbConnection connection, DbTransaction transaction, CaseRow row, ReferralCase @case, LetterKind kind, string partyId, DateTimeOffset now, IReadOnlyDictionary<string, string>? extra = null)
     {
         var party = @case.Parties.FirstOrDefault(p => p.PartyId == partyId);
+        var (template, recipientName, body, actionUntil) = await PartyLetterAsync(connection, transaction, row, @case, kind, partyId, extra);
+        string? link = null; // action_url: no longer written (schema 0005); the link exists only in the sent letter
+        var id = Guid.NewGuid().ToString();
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO letters (id, case_id, kind, party_id, party_role, recipient_name, title, body, action_url, action_until, status, attempts, next_attempt_at, created_at)
+            VALUES (@id, @caseId, @kind, @partyId, @role, @name, @title, @body, @link, @actionUntil, 'pending', 0, @now, @now)
+            """,
+            new
+            {
+                id,
+                caseId = row.Id,
+                kind = kind.ToString(),
+                partyId,
+                role = (party?.Role ?? PartyRole.CustodyHolder).ToString(),
+                name = recipientName,
+                title = template.Title,
+                body,
+                link,
+                actionUntil,
+                now = now.ToUnixTimeMilliseconds(),
+            },
+            transaction);
+        var who = party?.Role == PartyRole.Child ? "barnet" : "en forældremyndighedsindehaver";
+        await cases.AddEventAsync(connection, transaction, row.Id, now.ToUnixTimeMilliseconds(), "letter", $"{LetterName(kind)} til {who} lagt i kø til Digital Post", null);
+    }
+
+    /// <summary>
+    /// The letters <paramref name="effects"/> ask for, rendered exactly as <see cref="ApplyAsync"/> writes them (the same
+    /// templates and values), without storing or sending anything: the committee's preview of a decision.
+    /// </summary>
+    public async Task<IReadOnlyList<RenderedLetter>> RenderAsync(
+        DbConnection connection, DbTransaction? transaction, CaseRow row, ReferralCase @case, IReadOnlyList<CaseEffect> effects)
+    {
+        var letters = new List<RenderedLetter>();
+        foreach (var effect in effects)
+        {
+            switch (effect)
+            {
+                case SendGpMessage gp:
+                    var (gpTemplate, gpText) = await GpTextAsync(connection, transaction, row, @case, gp.Letter, null);
+                    letters.Add(new RenderedLetter(LetterChannel.MedCom, gp.Letter, row.GpName ?? "Lægen", null, gpTemplate.Title, gpText));
+                    break;
+                case SendDigitalPost post:
+                    var (template, name, body, _) = await PartyLetterAsync(connection, transaction, row, @case, post.Letter, post.PartyId, null);
+                    var role = @case.Parties.FirstOrDefault(p => p.PartyId == post.PartyId)?.Role ?? PartyRole.CustodyHolder;
+                    letters.Add(new RenderedLetter(LetterChannel.DigitalPost, post.Letter, name, role, template.Title, body));
+                    break;
+            }
+        }
+
+        return letters;
+    }
+
+    /// <summary>The text of a MedCom message to the GP (the segment's text) and the template it came from.</summary>
+    private async Task<(LetterTemplate Template, string Text)> GpTextAsync(
+        DbConnection connection, DbTransaction? transaction, CaseRow row, ReferralCase @case, LetterKind kind, IReadOnlyDictionary<string, string>? extra)
+    {
+        var values = CommonValues(row);
+        values["recipientName"] = row.GpName ?? "læge";
+        values["stillToConsent"] = StillToConsent(@case);
+        AddDecisionValues(values, @case);
+        AddExtraValues(values, extra);
+        var template = await templates.GetAsync(connection, transaction, kind);
+        return (template, template.Render(values));
+    }
+
+    /// <summary>A Digital Post letter to one party: its template, addressee, body and (consent letters) the action's deadline.</summary>
+    private async Task<(LetterTemplate Template, string RecipientName, string Body, long? ActionUntil)> PartyLetterAsync(
+        DbConnection connection, DbTransaction? transaction, CaseRow row, ReferralCase @case, LetterKind kind, string partyId, IReadOnlyDictionary<string, string>? extra)
+    {
         var values = CommonValues(row);
         values["recipientName"] = row.NameOf(partyId);
-        string? link = null; // action_url: no longer written (schema 0005); the link exists only in the sent letter
         long? actionUntil = null;
         if (kind is LetterKind.ConsentRequest or LetterKind.ConsentReminder)
         {
@@ -245,30 +309,9 @@ public sealed class CaseEffects(
         AddDecisionValues(values, @case);
         AddExtraValues(values, extra);
         // A child of the consent age is written to in the child's own words; the row keeps the letter's kind.
+        var party = @case.Parties.FirstOrDefault(p => p.PartyId == partyId);
         var template = await templates.GetAsync(connection, transaction, party?.Role == PartyRole.Child ? ChildLetters.For(kind) : kind);
-        var id = Guid.NewGuid().ToString();
-        await connection.ExecuteAsync(
-            """
-            INSERT INTO letters (id, case_id, kind, party_id, party_role, recipient_name, title, body, action_url, action_until, status, attempts, next_attempt_at, created_at)
-            VALUES (@id, @caseId, @kind, @partyId, @role, @name, @title, @body, @link, @actionUntil, 'pending', 0, @now, @now)
-            """,
-            new
-            {
-                id,
-                caseId = row.Id,
-                kind = kind.ToString(),
-                partyId,
-                role = (party?.Role ?? PartyRole.CustodyHolder).ToString(),
-                name = values["recipientName"],
-                title = template.Title,
-                body = template.Render(values),
-                link,
-                actionUntil,
-                now = now.ToUnixTimeMilliseconds(),
-            },
-            transaction);
-        var who = party?.Role == PartyRole.Child ? "barnet" : "en forældremyndighedsindehaver";
-        await cases.AddEventAsync(connection, transaction, row.Id, now.ToUnixTimeMilliseconds(), "letter", $"{LetterName(kind)} til {who} lagt i kø til Digital Post", null);
+        return (template, values["recipientName"], template.Render(values), actionUntil);
     }
 
     private void AddDecisionValues(Dictionary<string, string> values, ReferralCase @case)
@@ -360,6 +403,18 @@ public sealed class CaseEffects(
         _ => reason,
     };
 }
+
+/// <summary>How a letter reaches its recipient.</summary>
+public enum LetterChannel
+{
+    /// <summary>A MedCom reply to the GP in the referral's thread.</summary>
+    MedCom,
+    /// <summary>A Digital Post letter to a party of the case.</summary>
+    DigitalPost,
+}
+
+/// <summary>A letter as it will be sent: channel, kind, addressee (the party's role for Digital Post), title and text.</summary>
+public sealed record RenderedLetter(LetterChannel Channel, LetterKind Kind, string RecipientName, PartyRole? Role, string Title, string Text);
 
 /// <summary>The kinds of deadline rows besides Core's <see cref="DeadlineKind"/>.</summary>
 public static class DeadlineKinds

@@ -392,7 +392,44 @@ public sealed partial class ReferralWorkflow(
 
     // ---------------------------------------------------------------- committee and staff
 
-    public Task<bool> RecordDecisionAsync(Guid caseId, string outcome, string responsibleParty, string summary, string staffUser, CancellationToken cancellationToken)
+    /// <summary>
+    /// The letters a decision with these values would send now (to the GP by MedCom, to every party by Digital Post),
+    /// rendered by the same code that sends them, with a fingerprint of their texts; nothing is stored or sent. Null when
+    /// the decision could not be recorded now (not on the agenda, meeting not begun, consent no longer valid).
+    /// </summary>
+    public async Task<DecisionPreview?> PreviewDecisionAsync(Guid caseId, string outcome, string responsibleParty, string summary, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(outcome) || string.IsNullOrWhiteSpace(responsibleParty))
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        await using var connection = await cases.Database.OpenAsync(cancellationToken);
+        var row = await cases.GetAsync(connection, null, caseId);
+        if (row is null)
+        {
+            return null;
+        }
+
+        // The rules run on a copy restored from the snapshot; it is never saved.
+        var @case = ReferralCase.Restore(CaseStore.Deserialize(row.Snapshot), _policy.Value);
+        var result = @case.RecordDecision(new CommitteeDecision(outcome.Trim(), responsibleParty.Trim(), summary.Trim(), now));
+        if (result.Count == 0)
+        {
+            return null;
+        }
+
+        var letters = await effects.RenderAsync(connection, null, row, @case, result);
+        return new DecisionPreview(letters, DecisionPreview.FingerprintOf(letters));
+    }
+
+    /// <summary>
+    /// Records the committee's decision and sends its letters. With <paramref name="previewed"/> (the fingerprint of
+    /// <see cref="PreviewDecisionAsync"/>), nothing is recorded unless the letters about to be sent are the ones previewed.
+    /// </summary>
+    public Task<bool> RecordDecisionAsync(
+        Guid caseId, string outcome, string responsibleParty, string summary, string staffUser, CancellationToken cancellationToken, string? previewed = null)
     {
         if (string.IsNullOrWhiteSpace(outcome) || string.IsNullOrWhiteSpace(responsibleParty))
         {
@@ -403,6 +440,12 @@ public sealed partial class ReferralWorkflow(
         {
             var result = @case.RecordDecision(new CommitteeDecision(outcome.Trim(), responsibleParty.Trim(), summary.Trim(), now));
             if (result.Count == 0)
+            {
+                return null;
+            }
+
+            if (previewed is not null
+                && DecisionPreview.FingerprintOf(await effects.RenderAsync(connection, transaction, row, @case, result)) != previewed)
             {
                 return null;
             }

@@ -139,7 +139,7 @@ public sealed class HealthTests
         var checks = Checks(body);
         Assert.Equal("Healthy", checks["digitalpost"]);
         Assert.Equal("Healthy", checks["cpr"]);
-        Assert.Contains("Development", body.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "cpr").GetProperty("description").GetString());
+        Assert.Contains("Udviklingstilstand", body.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "cpr").GetProperty("description").GetString());
     }
 
     [Fact]

@@ -116,7 +116,7 @@ public sealed class ReferralOverRabbitMqTests(ITestOutputHelper output)
         // The committee decides (on the committee page, once the meeting has started); the GP and both holders are told.
         await app.MeetingStartedAsync(caseId);
         using var committee = await PageClient.StaffAsync(app, "udvalg");
-        using var decide = await committee.PostFormAsync("/udvalg", "/udvalg?handler=Decision", new()
+        using var decide = await Referrals.DecideAsync(committee, new()
         {
             ["caseId"] = caseId.ToString(),
             ["outcome"] = "Forløb i PPR",

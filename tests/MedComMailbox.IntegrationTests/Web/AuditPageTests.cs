@@ -91,7 +91,7 @@ public sealed class AuditPageTests(MailboxApp.Shared factory) : IClassFixture<Ma
         Assert.Contains("Hanne Sundhedsplejerske", html, StringComparison.Ordinal);
         Assert.Contains("Åbnede en besked", html, StringComparison.Ordinal);
         Assert.Contains("Tømning af indbakken", html, StringComparison.Ordinal);
-        Assert.Contains("message m-42", html, StringComparison.Ordinal);
+        Assert.Contains("Besked m-42", html, StringComparison.Ordinal);
         Assert.DoesNotContain("Ole Udvalg", html, StringComparison.Ordinal);
         Assert.Contains("handler=Export", html, StringComparison.Ordinal);
         var audited = await factory.QueryAsync<(string Action, string Purpose)>(

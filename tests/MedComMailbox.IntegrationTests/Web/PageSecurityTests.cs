@@ -289,7 +289,9 @@ public sealed class PageSecurityTests(MailboxApp.Shared factory) : IClassFixture
             (staff, $"/sager/{caseId}?handler=Consent", new() { ["partyId"] = "p", ["answer"] = "Given" }),
             (staff, $"/sager/{caseId}?handler=Close", new() { ["reason"] = "test" }),
             (staff, $"/sager/{caseId}?handler=Resend", new() { ["letterId"] = Guid.NewGuid().ToString() }),
-            (staff, "/udvalg?handler=Decision", new() { ["caseId"] = caseId.ToString(), ["outcome"] = "x", ["summary"] = "y" }),
+            (staff, "/udvalg?handler=Preview", new() { ["caseId"] = caseId.ToString(), ["outcome"] = "x", ["summary"] = "y" }),
+            (staff, "/udvalg?handler=Edit", new() { ["caseId"] = caseId.ToString(), ["outcome"] = "x", ["summary"] = "y" }),
+            (staff, "/udvalg?handler=Decision", new() { ["caseId"] = caseId.ToString(), ["outcome"] = "x", ["summary"] = "y", ["previewed"] = new string('0', 64) }),
             (citizen, "/samtykke/abc", new() { ["give"] = "true" }),
             (citizen, "/borger/log-ud", []),
         };

@@ -119,4 +119,22 @@ public sealed class StartPageTests : IDisposable
         Assert.Contains("href=\"/indbakke?visning=nye&amp;postkasse=", operatorHtml, StringComparison.Ordinal);
         Assert.DoesNotContain("href=\"/udvalg\"", operatorHtml, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Once_a_meeting_has_started_the_next_meeting_is_the_following_one_with_only_its_own_cases()
+    {
+        await SeedDayAsync();
+
+        // A minute before it begins, it is the next one, with its two cases and not the following week's.
+        _time.SetUtcNow(new DateTimeOffset(2026, 11, 18, 7, 29, 0, TimeSpan.Zero));
+        using var earlier = await PageClient.StaffAsync(_app, "admin");
+        var (_, before) = await earlier.GetPageAsync("/start");
+        Assert.Contains("<strong>2</strong> sager på dagsordenen for udvalgets næste møde 18-11-2026 kl. 08:30", before, StringComparison.Ordinal);
+
+        // Wednesday 18 November 08:31 Copenhagen time: the 08:30 meeting (two cases, still undecided) has begun.
+        _time.SetUtcNow(new DateTimeOffset(2026, 11, 18, 7, 31, 0, TimeSpan.Zero));
+        using var admin = await PageClient.StaffAsync(_app, "admin");
+        var (_, started) = await admin.GetPageAsync("/start");
+        Assert.Contains("<strong>1</strong> sager på dagsordenen for udvalgets næste møde 25-11-2026 kl. 08:30", started, StringComparison.Ordinal);
+    }
 }

@@ -140,7 +140,7 @@ public sealed class WorkflowPagesTests : IDisposable
         var (agendaStatus, agenda) = await committee.GetPageAsync("/udvalg");
         Assert.Equal(HttpStatusCode.OK, agendaStatus);
         Assert.Contains(caseId.ToString(), agenda, StringComparison.Ordinal);
-        using var decide = await committee.PostFormAsync("/udvalg", "/udvalg?handler=Decision", new()
+        using var decide = await Referrals.DecideAsync(committee, new()
         {
             ["caseId"] = caseId.ToString(),
             ["outcome"] = "Forløb i PPR",

@@ -171,8 +171,37 @@ public static class AuditText
 
     public static string Action(string code) => Actions.TryGetValue(code, out var text) ? text : code;
 
-    public static string Target(AuditRecord record) =>
-        record.TargetKind is null ? "–" : record.TargetId is null ? record.TargetKind : $"{record.TargetKind} {record.TargetId}";
+    /// <summary>What was looked at or changed, in Danish: the kind's name and its id (the CSV keeps the stored codes).</summary>
+    public static string Target(AuditRecord record)
+    {
+        if (record.TargetKind is null)
+        {
+            return "–";
+        }
+
+        var kind = TargetKind(record.TargetKind);
+        return record.TargetId switch
+        {
+            null => kind,
+            "recent" => $"{kind}, de nyeste hændelser",
+            var id => $"{kind} {id}",
+        };
+    }
+
+    public static string TargetKind(string kind) => kind switch
+    {
+        "case" => "Sag",
+        "message" => "Besked",
+        "inbox" => "Indbakken",
+        "user" => "Bruger",
+        "letter" => "Brev",
+        "letters" => "Breve",
+        "letter-template" => "Brevskabelon",
+        "audit-log" => "Revisionsloggen",
+        "course" => "Forløb",
+        "action-plan" => "Handleplan",
+        _ => kind,
+    };
 
     public static string Cpr(string cpr) => cpr.Length == 10 ? $"{cpr[..6]}-{cpr[6..]}" : cpr;
 }

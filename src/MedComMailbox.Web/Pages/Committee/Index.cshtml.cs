@@ -25,8 +25,19 @@ public sealed class IndexModel(IOptions<AuthOptions> authOptions, IServiceProvid
 
     public bool MessageIsError { get; private set; }
 
-    public async Task OnGetAsync([FromServices] CaseQueries queries, [FromServices] Workflow.Course.CourseQueries courses, [FromServices] IOptions<WorkflowOptions> workflow, CancellationToken cancellationToken)
+    /// <summary>The values entered for one case's decision, kept while previewing and editing.</summary>
+    public DecisionDraft? Draft { get; private set; }
+
+    /// <summary>The letters the draft decision would send, shown before "Send afgørelsen"; null while editing.</summary>
+    public DecisionPreview? Preview { get; private set; }
+
+    public Task OnGetAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
     {
+        var queries = services.GetRequiredService<CaseQueries>();
+        var courses = services.GetRequiredService<Workflow.Course.CourseQueries>();
+        var workflow = services.GetRequiredService<IOptions<WorkflowOptions>>();
         ResponsibleParties = workflow.Value.Course.ResponsibleParties.Select(p => p.Name).ToList();
         Stalled = (await courses.NeedingAttentionAsync(User.Mailboxes(authOptions.Value), cancellationToken)).Where(c => c.StalledAt is not null).ToList();
         await audit.RecordAsync(
@@ -73,34 +84,144 @@ public sealed class IndexModel(IOptions<AuthOptions> authOptions, IServiceProvid
         return RedirectToPage();
     }
 
-    public async Task<IActionResult> OnPostDecisionAsync(
-        Guid caseId, string? outcome, string? responsibleParty, string? otherResponsibleParty, string? summary,
-        [FromServices] CaseQueries queries, [FromServices] ReferralWorkflow workflow, CancellationToken cancellationToken)
+    /// <summary>Step one: the letters the decision would send, rendered by the workflow; nothing is stored or sent.</summary>
+    public async Task<IActionResult> OnPostPreviewAsync(DecisionDraft draft, [FromServices] ReferralWorkflow workflow, CancellationToken cancellationToken) =>
+        await PreviewOrErrorAsync(draft, workflow, null, cancellationToken);
+
+    /// <summary>Back from the preview to the form, with the values entered.</summary>
+    public async Task<IActionResult> OnPostEditAsync(DecisionDraft draft, [FromServices] CaseQueries queries, CancellationToken cancellationToken)
     {
-        var detail = await queries.GetAsync(caseId, cancellationToken);
+        var detail = await queries.GetAsync(draft.CaseId, cancellationToken);
         if (detail is null || !User.MayWorkIn(authOptions.Value, detail.MailboxGln))
         {
             return NotFound();
         }
 
-        var responsible = string.IsNullOrWhiteSpace(otherResponsibleParty) ? responsibleParty?.Trim() : otherResponsibleParty.Trim();
-        if (string.IsNullOrWhiteSpace(outcome) || string.IsNullOrWhiteSpace(responsible) || string.IsNullOrWhiteSpace(summary))
+        Draft = draft;
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
+
+    /// <summary>Step two: records the previewed decision and sends the previewed letters (checked again on the server).</summary>
+    public async Task<IActionResult> OnPostDecisionAsync(DecisionDraft draft, string? previewed, [FromServices] ReferralWorkflow workflow, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(previewed))
         {
-            TempData[ErrorKey] = $"Afgørelsen for {detail.ChildName} er ikke registreret: udfyld afgørelse, indsatsansvarlig og referat.";
+            // Nothing is sent unseen: without a preview, the preview is shown.
+            return await PreviewOrErrorAsync(draft, workflow, null, cancellationToken);
+        }
+
+        var (detail, error) = await CheckAsync(draft, cancellationToken);
+        if (detail is null)
+        {
+            return NotFound();
+        }
+
+        if (error is not null)
+        {
+            return await ShowFormAsync(draft, error, cancellationToken);
+        }
+
+        var done = await workflow.RecordDecisionAsync(draft.CaseId, draft.Outcome!.Trim(), draft.Responsible!, draft.Summary!.Trim(), User.StaffName(), cancellationToken, previewed);
+        if (!done)
+        {
+            // The letters may have changed since the preview (an edited template, a changed party): show them again.
+            var again = await workflow.PreviewDecisionAsync(draft.CaseId, draft.Outcome!.Trim(), draft.Responsible!, draft.Summary!.Trim(), cancellationToken);
+            if (again is not null && again.Fingerprint != previewed)
+            {
+                return await PreviewOrErrorAsync(draft, workflow, "Brevene er ændret siden forhåndsvisningen. Læs dem igen, før afgørelsen sendes.", cancellationToken);
+            }
+
+            TempData[ErrorKey] = $"Afgørelsen for {detail.ChildName} kunne ikke registreres: sagen er ikke på dagsordenen, eller samtykket gælder ikke længere.";
             return RedirectToPage();
         }
 
-        if (detail.Agenda is { } agenda && HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow() < agenda.Meeting)
-        {
-            TempData[ErrorKey] = $"Afgørelsen for {detail.ChildName} er ikke registreret: udvalget kan først træffe afgørelse, når mødet er begyndt ({Display.Time(agenda.Meeting)}).";
-            return RedirectToPage();
-        }
-
-        var done = await workflow.RecordDecisionAsync(caseId, outcome.Trim(), responsible, summary.Trim(), User.StaffName(), cancellationToken);
-        await audit.RecordAsync(new AuditEntry(User.StaffName(), AuditActions.RecordDecision, "Koordinationsudvalgets afgørelse", detail.ChildCpr, "case", caseId.ToString()), cancellationToken);
-        TempData[done ? MessageKey : ErrorKey] = done
-            ? $"Afgørelsen for {detail.ChildName} er registreret, og brevene sendes."
-            : $"Afgørelsen for {detail.ChildName} kunne ikke registreres: sagen er ikke på dagsordenen, eller samtykket gælder ikke længere.";
+        await audit.RecordAsync(new AuditEntry(User.StaffName(), AuditActions.RecordDecision, "Koordinationsudvalgets afgørelse", detail.ChildCpr, "case", draft.CaseId.ToString()), cancellationToken);
+        TempData[MessageKey] = $"Afgørelsen for {detail.ChildName} er registreret, og brevene sendes.";
         return RedirectToPage();
     }
+
+    private async Task<IActionResult> PreviewOrErrorAsync(DecisionDraft draft, ReferralWorkflow workflow, string? notice, CancellationToken cancellationToken)
+    {
+        var (detail, error) = await CheckAsync(draft, cancellationToken);
+        if (detail is null)
+        {
+            return NotFound();
+        }
+
+        if (error is not null)
+        {
+            return await ShowFormAsync(draft, error, cancellationToken);
+        }
+
+        var preview = await workflow.PreviewDecisionAsync(draft.CaseId, draft.Outcome!.Trim(), draft.Responsible!, draft.Summary!.Trim(), cancellationToken);
+        if (preview is null)
+        {
+            return await ShowFormAsync(draft, $"Afgørelsen for {detail.ChildName} kan ikke registreres: sagen er ikke på dagsordenen, eller samtykket gælder ikke længere.", cancellationToken);
+        }
+
+        Draft = draft;
+        Preview = preview;
+        await LoadAsync(cancellationToken);
+        if (notice is not null)
+        {
+            Message = notice;
+            MessageIsError = true;
+        }
+
+        return Page();
+    }
+
+    private async Task<IActionResult> ShowFormAsync(DecisionDraft draft, string error, CancellationToken cancellationToken)
+    {
+        Draft = draft;
+        await LoadAsync(cancellationToken);
+        Message = error;
+        MessageIsError = true;
+        return Page();
+    }
+
+    /// <summary>The case (null: not found or not the user's mailbox) and why the draft cannot be decided now, if it cannot.</summary>
+    private async Task<(CaseDetail? Detail, string? Error)> CheckAsync(DecisionDraft draft, CancellationToken cancellationToken)
+    {
+        var detail = await services.GetRequiredService<CaseQueries>().GetAsync(draft.CaseId, cancellationToken);
+        if (detail is null || !User.MayWorkIn(authOptions.Value, detail.MailboxGln))
+        {
+            return (null, null);
+        }
+
+        if (string.IsNullOrWhiteSpace(draft.Outcome) || string.IsNullOrWhiteSpace(draft.Responsible) || string.IsNullOrWhiteSpace(draft.Summary))
+        {
+            return (detail, $"Afgørelsen for {detail.ChildName} er ikke registreret: udfyld afgørelse, indsatsansvarlig og referat.");
+        }
+
+        if (draft.Outcome.Length > 200 || draft.Responsible.Length > 200 || draft.Summary.Length > 4000)
+        {
+            return (detail, $"Afgørelsen for {detail.ChildName} er ikke registreret: teksten er for lang.");
+        }
+
+        if (detail.Agenda is { } agenda && (services.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow() < agenda.Meeting)
+        {
+            return (detail, $"Afgørelsen for {detail.ChildName} er ikke registreret: udvalget kan først træffe afgørelse, når mødet er begyndt ({Display.Time(agenda.Meeting)}).");
+        }
+
+        return (detail, null);
+    }
+}
+
+/// <summary>The decision form's values (bound from the form by name).</summary>
+public sealed class DecisionDraft
+{
+    public Guid CaseId { get; set; }
+
+    public string? Outcome { get; set; }
+
+    public string? ResponsibleParty { get; set; }
+
+    public string? OtherResponsibleParty { get; set; }
+
+    public string? Summary { get; set; }
+
+    /// <summary>The responsible party the decision names: the one written in, else the one chosen.</summary>
+    public string? Responsible => string.IsNullOrWhiteSpace(OtherResponsibleParty) ? ResponsibleParty?.Trim() : OtherResponsibleParty.Trim();
 }

@@ -57,7 +57,7 @@ public sealed class WriteModel(InboxCommands commands, IOptions<AuthOptions> aut
     public IReadOnlyList<MailboxIdentity> Mailboxes { get; private set; } = [];
 
     public static IEnumerable<(string Code, string Display)> Categories =>
-        MedComTerminology.Categories.Codes.Order(StringComparer.Ordinal).Select(c => (c, MedComTerminology.Categories.Display(c) ?? c));
+        MedComTerminology.Categories.Codes.Select(c => (Code: c, Display: MedComTerminology.Categories.DanishName(c) ?? c)).OrderBy(c => c.Display, StringComparer.Create(Display.Danish, ignoreCase: true));
 
     public void OnGet() => LoadMailboxes();
 

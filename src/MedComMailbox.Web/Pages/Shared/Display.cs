@@ -133,6 +133,36 @@ public static class Display
         _ => "warn",
     };
 
+    /// <summary>Why a case closed: the workflow's reason codes in Danish; a reason staff wrote is shown as written.</summary>
+    public static string ClosedReason(string reason) => reason switch
+    {
+        "no consent" => "Intet svar på anmodningen om samtykke inden fristen",
+        "consent expired" => "Samtykket er udløbet (over et år gammelt)",
+        "consent withdrawn" => "Samtykket er trukket tilbage",
+        "consent refused" => "Samtykke er afslået",
+        _ => reason,
+    };
+
+    /// <summary>A stored message's kind as staff read it (the inbox's type filter uses the same words).</summary>
+    public static string MessageKind(string kind) => kind switch
+    {
+        "CareCommunication" => "Korrespondance (FHIR)",
+        "OioXmlLetter" => "Korrespondance (OIOXML)",
+        _ => kind,
+    };
+
+    /// <summary>A stored message's status in Danish (received: accepted or rejected; sent: the acknowledgement's course).</summary>
+    public static string MessageStatus(string status) => status.ToLowerInvariant() switch
+    {
+        "accepted" => "Modtaget",
+        "rejected" => "Afvist",
+        "sent" => "Sendt, afventer kvittering",
+        "acknowledged" => "Kvitteret",
+        "failed" => "Afvist af modtageren",
+        "flagged" => "Ingen kvittering efter genfremsendelse",
+        _ => status,
+    };
+
     public static string Direction(string direction) => direction.ToLowerInvariant() switch
     {
         "in" or "inbound" => "Modtaget",
