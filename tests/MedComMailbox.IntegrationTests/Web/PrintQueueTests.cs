@@ -155,6 +155,7 @@ public sealed class PrintQueueTests
         await Task.Delay(500);
         Assert.DoesNotContain(Father, DigitalPostRecipients(post));
         Assert.Contains(Mother, DigitalPostRecipients(post));
+        Assert.DoesNotContain(app.Logs, line => line.Contains(Father, StringComparison.Ordinal) || line.Contains(FatherName, StringComparison.Ordinal) || line.Contains("Papirvej", StringComparison.Ordinal));
     }
 
     [Fact]
