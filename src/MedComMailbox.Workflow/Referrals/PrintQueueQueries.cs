@@ -24,23 +24,36 @@ public sealed class PrintQueueQueries(MailboxDatabase database)
 {
     public const int ListLimit = 200;
 
+    private const string Select =
+        """
+        SELECT l.id, l.case_id, c.mailbox_gln, l.kind, l.party_id, l.party_role, l.recipient_name, l.print_name, l.print_address, l.title,
+               COALESCE(l.status_at, l.created_at) AS since
+        FROM letters l JOIN cases c ON c.id = l.case_id
+        WHERE l.status = 'print'
+        """;
+
     public async Task<IReadOnlyList<PrintQueueItem>> ListAsync(IReadOnlyCollection<string> mailboxes, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<Row>(
             database.Dialect.Limit(
-                """
-                SELECT l.id, l.case_id, c.mailbox_gln, l.kind, l.party_id, l.party_role, l.recipient_name, l.print_name, l.print_address, l.title,
-                       COALESCE(l.status_at, l.created_at) AS since
-                FROM letters l JOIN cases c ON c.id = l.case_id
-                WHERE l.status = 'print'
-                """ + (mailboxes.Count > 0 ? " AND c.mailbox_gln IN @mailboxes" : "") + " ORDER BY COALESCE(l.status_at, l.created_at), l.id",
+                Select + (mailboxes.Count > 0 ? " AND c.mailbox_gln IN @mailboxes" : "") + " ORDER BY COALESCE(l.status_at, l.created_at), l.id",
                 ListLimit),
             new { mailboxes });
-        return rows.Select(r => new PrintQueueItem(
-            Guid.Parse(r.Id), Guid.Parse(r.CaseId), r.MailboxGln, r.Kind, r.PartyId, r.PartyRole, r.PrintName ?? r.RecipientName, r.PrintAddress, r.Title,
-            DateTimeOffset.FromUnixTimeMilliseconds(r.Since))).ToList();
+        return rows.Select(ToItem).ToList();
     }
+
+    /// <summary>One letter waiting to be printed; null when no letter with that id waits (any more).</summary>
+    public async Task<PrintQueueItem?> FindAsync(Guid letterId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(Select + " AND l.id = @id", new { id = letterId.ToString() });
+        return row is null ? null : ToItem(row);
+    }
+
+    private static PrintQueueItem ToItem(Row r) => new(
+        Guid.Parse(r.Id), Guid.Parse(r.CaseId), r.MailboxGln, r.Kind, r.PartyId, r.PartyRole, r.PrintName ?? r.RecipientName, r.PrintAddress, r.Title,
+        DateTimeOffset.FromUnixTimeMilliseconds(r.Since));
 
     /// <summary>How many letters wait to be printed (start page and operations page).</summary>
     public async Task<int> CountAsync(IReadOnlyCollection<string> mailboxes, CancellationToken cancellationToken)

@@ -59,8 +59,8 @@ public sealed class PrintQueueModel(IOptions<AuthOptions> auth, PrintQueueQuerie
 
     public async Task<IActionResult> OnPostPrintedAsync(Guid letterId, CancellationToken cancellationToken)
     {
-        var item = (await queries.ListAsync(User.Mailboxes(auth.Value), cancellationToken)).FirstOrDefault(i => i.Id == letterId);
-        if (item is null)
+        var item = await queries.FindAsync(letterId, cancellationToken);
+        if (item is null || !User.MayWorkIn(auth.Value, item.MailboxGln))
         {
             return Done(false, "Brevet venter ikke længere på udskrift.");
         }
