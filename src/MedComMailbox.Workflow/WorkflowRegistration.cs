@@ -34,6 +34,7 @@ public static class WorkflowRegistration
         services.AddSingleton<CaseEffects>();
         services.AddSingleton<ReferralWorkflow>();
         services.AddSingleton<CaseQueries>();
+        services.AddSingleton<PrintQueueQueries>();
         services.AddSingleton<Course.CourseStore>();
         services.AddSingleton<Course.CourseWorkflow>();
         services.AddSingleton<Course.CourseQueries>();

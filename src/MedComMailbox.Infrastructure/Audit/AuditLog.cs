@@ -36,6 +36,9 @@ public static class AuditActions
     public const string RecordCourse = "record-course";
     public const string ViewActionPlan = "view-action-plan";
     public const string StopCourse = "stop-course";
+    public const string ViewPrintQueue = "view-print-queue";
+    public const string DownloadPaperLetter = "download-paper-letter";
+    public const string MarkLetterPrinted = "mark-letter-printed";
 }
 
 /// <summary>

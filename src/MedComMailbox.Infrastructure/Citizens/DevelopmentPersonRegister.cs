@@ -14,7 +14,7 @@ public sealed class DevelopmentPersonsOptions
 /// <summary>
 /// The development stand-in of the CPR register: fictitious persons from a JSON file (or the built-in
 /// <c>DevelopmentPersons.json</c>), no network. Format:
-/// <c>{"persons":[{"cpr":"…","name":"…","protectedAddress":false,"digitalPost":true,"dead":false,"custodyHolders":["…"]}]}</c>.
+/// <c>{"persons":[{"cpr":"…","name":"…","address":["Vej 1","1234 By"],"protectedAddress":false,"digitalPost":true,"dead":false,"custodyHolders":["…"]}]}</c>.
 /// A child's holders must be persons of the file; dead holders are left out, as the real register adapter does.
 /// </summary>
 public sealed class DevelopmentPersonRegister : ICustodyRegister
@@ -131,6 +131,9 @@ public sealed class DevelopmentPersonRegister : ICustodyRegister
         return Task.FromResult<ChildCustody?>(new ChildCustody(ToRegistered(child.Person), holders));
     }
 
+    public Task<RegisteredPerson?> LookupPersonAsync(string cpr, CancellationToken cancellationToken) =>
+        Task.FromResult(_persons.TryGetValue(cpr, out var entry) ? ToRegistered(entry.Person) : null);
+
     /// <summary>10 digits whose first six are a real date under the CPR century rule (digit 7). Modulus 11 is not checked.</summary>
     public static bool IsValidCpr(string cpr)
     {
@@ -152,13 +155,15 @@ public sealed class DevelopmentPersonRegister : ICustodyRegister
         return month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month);
     }
 
-    private static RegisteredPerson ToRegistered(PersonEntry p) => new(p.Cpr!, p.Name!.Trim(), p.ProtectedAddress, p.DigitalPost, p.Dead);
+    private static RegisteredPerson ToRegistered(PersonEntry p) => new(
+        p.Cpr!, p.Name!.Trim(), p.ProtectedAddress, p.DigitalPost, p.Dead,
+        p.Address is { Count: > 0 } lines ? string.Join('\n', lines.Select(l => l.Trim()).Where(l => l.Length > 0)) : null);
 
     private sealed record Entry(int Index, PersonEntry Person);
 
     private sealed record PersonFile(List<PersonEntry>? Persons);
 
-    private sealed record PersonEntry(string? Cpr, string? Name, bool ProtectedAddress, bool? DigitalPost, bool Dead, List<string>? CustodyHolders);
+    private sealed record PersonEntry(string? Cpr, string? Name, bool ProtectedAddress, bool? DigitalPost, bool Dead, List<string>? CustodyHolders, List<string>? Address);
 }
 
 /// <summary>Reads the development register at start-up so a broken file stops the start with a clear message.</summary>

@@ -46,5 +46,17 @@ public sealed class ServiceplatformCustodyRegister(IServiceProvider services) : 
         return new ChildCustody(ToRegistered(child), holders);
     }
 
-    private static RegisteredPerson ToRegistered(CprPerson p) => new(p.Cpr, p.Name, p.ProtectedAddress, p.RegisteredForDigitalPost, p.Dead);
+    public async Task<RegisteredPerson?> LookupPersonAsync(string cpr, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return ToRegistered(await services.GetRequiredService<CprLookupClient>().LookupAsync(cpr, cancellationToken));
+        }
+        catch (CprNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private static RegisteredPerson ToRegistered(CprPerson p) => new(p.Cpr, p.Name, p.ProtectedAddress, p.RegisteredForDigitalPost, p.Dead, p.Address);
 }

@@ -58,7 +58,8 @@ public sealed record CprPerson(
     bool Dead,
     bool ProtectedAddress,
     bool? RegisteredForDigitalPost,
-    IReadOnlyList<CustodyRelation> Custody);
+    IReadOnlyList<CustodyRelation> Custody,
+    string? Address = null);
 
 /// <summary>The person a letter or consent request goes to: a current custody holder.</summary>
 public sealed record CustodyHolder(string Cpr, string Name, bool ProtectedAddress, bool? RegisteredForDigitalPost);
@@ -176,7 +177,33 @@ public sealed class CprLookupClient(HttpClient http, IOptions<CprLookupOptions> 
             custody.Add(new CustodyRelation(type, holder, Date(Value(c, "startdato")), Date(Value(c, "Sletdato") ?? Value(c, "slutdato"))));
         }
 
-        return new CprPerson(cpr, name, birth, status == "90", isProtected, digitalPost, custody);
+        return new CprPerson(cpr, name, birth, status == "90", isProtected, digitalPost, custody, Address(doc));
+    }
+
+    /// <summary>
+    /// The current address (<c>adresse/aktuelAdresse</c>) as address lines: c/o name, <c>standardadresse</c> (or road name,
+    /// house number, floor and door), <c>bynavn</c>, then postcode and district. Null when the answer has none.
+    /// </summary>
+    internal static string? Address(XDocument doc)
+    {
+        var address = doc.Descendants().FirstOrDefault(e => e.Name.LocalName == "aktuelAdresse")
+            ?? doc.Descendants().FirstOrDefault(e => e.Name.LocalName == "adresse" && e.HasElements);
+        if (address is null)
+        {
+            return null;
+        }
+
+        var street = Value(address, "standardadresse");
+        if (street is null && (Value(address, "vejadresseringsnavn") ?? Value(address, "vejnavn")) is { } road)
+        {
+            var floorAndDoor = string.Join(' ', new[] { Value(address, "etage") is { } floor ? floor + "." : null, Value(address, "sidedoer") }.OfType<string>());
+            street = string.Join(' ', new[] { road, Value(address, "husnummer") }.OfType<string>()) + (floorAndDoor.Length > 0 ? ", " + floorAndDoor : "");
+        }
+
+        var town = string.Join(' ', new[] { Value(address, "postnummer"), Value(address, "postdistrikt") }.Where(v => v is not null));
+        var lines = new[] { Value(address, "conavn") is { } co ? "c/o " + co : null, street, Value(address, "bynavn"), town }
+            .Where(l => !string.IsNullOrWhiteSpace(l)).ToList();
+        return lines.Count == 0 ? null : string.Join('\n', lines);
     }
 
     private static string? Value(XElement? parent, string localName)

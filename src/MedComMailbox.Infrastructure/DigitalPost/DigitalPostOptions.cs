@@ -35,6 +35,12 @@ public sealed class DigitalPostOptions : IValidatableObject
     /// </summary>
     public KombiChoice Channel { get; set; } = KombiChoice.Automatic;
 
+    /// <summary>
+    /// Letters to citizens the register says are exempt from Digital Post (<c>DigitalPost:ExemptRecipients</c>): the local
+    /// print queue (default) or Digital Post's printed post. See <see cref="DigitalPost.ExemptRecipients"/>.
+    /// </summary>
+    public ExemptRecipients ExemptRecipients { get; set; } = ExemptRecipients.PrintQueue;
+
     /// <summary>Renew the access token this long before it expires.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:30:00", ErrorMessage = "DigitalPost:TokenRenewalMargin must be between 0 and 30 minutes.")]
     public TimeSpan TokenRenewalMargin { get; set; } = TimeSpan.FromMinutes(5);
@@ -48,6 +54,9 @@ public sealed class DigitalPostOptions : IValidatableObject
             SettingRules.Cvr("DigitalPost:Cvr", Cvr),
             string.IsNullOrWhiteSpace(SenderLabel) ? "DigitalPost:SenderLabel is missing: it is the sender name citizens see on every letter." : null,
             string.IsNullOrWhiteSpace(EntityId) ? "DigitalPost:EntityId is missing." : null,
+            ExemptRecipients == ExemptRecipients.DigitalPost && Channel is not (KombiChoice.Automatic or KombiChoice.PhysicalPost)
+                ? $"DigitalPost:ExemptRecipients is DigitalPost but DigitalPost:Channel is {Channel}: letters to citizens exempt from Digital Post would not be delivered. Use Channel Automatic (Digital Post prints them) or ExemptRecipients PrintQueue (you print them)."
+                : null,
         };
         return problems.OfType<string>().Select(p => new ValidationResult(p));
     }

@@ -10,7 +10,7 @@ namespace MedComMailbox.Web.Pages;
 
 /// <summary>
 /// The staff start page: the day's summary within the user's mailboxes (new and unhandled inbox items, consent
-/// deadlines, failed letters, rejected messages, the next meeting's agenda) and the links of the user's role. Counts
+/// deadlines, failed letters, letters waiting to be printed, rejected messages, the next meeting's agenda) and the links of the user's role. Counts
 /// only, so no audit entry.
 /// </summary>
 public sealed class StartModel(IOptions<AuthOptions> auth, IOptions<MailboxOptions> mailboxes, OperationsQueries queries, Workflow.Course.CourseQueries courses, IAuthorizationService authorization, IServiceProvider services) : PageModel
@@ -22,6 +22,9 @@ public sealed class StartModel(IOptions<AuthOptions> auth, IOptions<MailboxOptio
 
     /// <summary>Cases that consent stopped and nobody closed yet (the "kræver handling" list).</summary>
     public int NeedsAction { get; private set; }
+
+    /// <summary>Letters to citizens exempt from Digital Post waiting to be printed and posted.</summary>
+    public int PrintWaiting { get; private set; }
 
     public bool IsOperator { get; private set; }
 
@@ -41,6 +44,7 @@ public sealed class StartModel(IOptions<AuthOptions> auth, IOptions<MailboxOptio
         Summary = await queries.DailySummaryAsync(Limits, cancellationToken);
         Courses = await courses.NeedingAttentionAsync(Limits, cancellationToken);
         NeedsAction = await services.GetRequiredService<Workflow.Referrals.CaseQueries>().NeedsActionCountAsync(Limits, cancellationToken);
+        PrintWaiting = await services.GetRequiredService<Workflow.Referrals.PrintQueueQueries>().CountAsync(Limits, cancellationToken);
     }
 
     /// <summary>The mailbox's configured name, or its location number when it is not (or no longer) configured.</summary>

@@ -96,6 +96,18 @@ public sealed class DevelopmentPersonRegisterTests
         Assert.Equal(valid, DevelopmentPersonRegister.IsValidCpr(cpr));
 
     [Fact]
+    public async Task The_oioxml_patients_father_is_exempt_from_digital_post_and_has_an_address_for_the_paper_letter()
+    {
+        var holders = (await Child(OioxmlPatientCpr())).CustodyHolders;
+
+        var exempt = Assert.Single(holders, h => h.ExemptFromDigitalPost);
+        Assert.Equal("Peter Fiktivsen", exempt.Name);
+        Assert.Equal("Prøvevej 7, 2. th.\n9999 Eksempelby", exempt.Address);
+        Assert.Equal(exempt, await BuiltIn.LookupPersonAsync(exempt.Cpr, CancellationToken.None));
+        Assert.Null(await BuiltIn.LookupPersonAsync("0101204996", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_register_file_is_read_and_dead_holders_are_left_out()
     {
         var register = DevelopmentPersonRegister.Parse("""

@@ -94,6 +94,26 @@ public sealed class ConfigurationRulesTests : IDisposable
     public void Complete_serviceplatform_settings_pass() => Assert.Empty(Failures(Serviceplatformen(), AddServiceplatformen));
 
     [Theory]
+    [InlineData("DigitalPost", "DigitalPost", false)]
+    [InlineData("DigitalPost", "NemSms", false)]
+    [InlineData("DigitalPost", "Automatic", true)]
+    [InlineData("DigitalPost", "PhysicalPost", true)]
+    [InlineData("PrintQueue", "DigitalPost", true)]
+    public void Exempt_recipients_left_to_digital_post_need_a_channel_that_prints(string exemptRecipients, string channel, bool valid)
+    {
+        var failures = Failures(Serviceplatformen(("DigitalPost:ExemptRecipients", exemptRecipients), ("DigitalPost:Channel", channel)), AddServiceplatformen);
+
+        if (valid)
+        {
+            Assert.Empty(failures);
+        }
+        else
+        {
+            Assert.Contains(failures, f => f.StartsWith($"DigitalPost:ExemptRecipients is DigitalPost but DigitalPost:Channel is {channel}", StringComparison.Ordinal));
+        }
+    }
+
+    [Theory]
     [InlineData("DigitalPost:Cvr")]
     [InlineData("CprLookup:Cvr")]
     public void A_cvr_with_a_wrong_check_digit_is_named(string key) =>

@@ -11,7 +11,8 @@ internal sealed class CprFake : IDisposable
 
     public string ServiceUrl => Server.Url + "/service/CPR/PersonBaseDataExtended/5";
 
-    public void Person(string cpr, string name, string relations = "", bool protectedAddress = false, string status = "01", bool? digitalPost = true) =>
+    /// <param name="address">The current address (street line, postcode, district), as <c>adresse/aktuelAdresse</c>; none when null.</param>
+    public void Person(string cpr, string name, string relations = "", bool protectedAddress = false, string status = "01", bool? digitalPost = true, (string Street, string Postcode, string District)? address = null) =>
         Server.Given(Request.Create().UsingPost().WithBody(b => b!.Contains($"<PNR>{cpr}</PNR>", StringComparison.Ordinal))).AtPriority(10)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "text/xml").WithBody(
                 "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body>" +
@@ -21,6 +22,9 @@ internal sealed class CprFake : IDisposable
                 (protectedAddress ? "<ns2:adressebeskyttelse><ns2:beskyttelsestype>0001</ns2:beskyttelsestype></ns2:adressebeskyttelse>" : "") +
                 (digitalPost is { } dp ? $"<ns2:tilmeldtDigitalpost>{(dp ? "true" : "false")}</ns2:tilmeldtDigitalpost>" : "") +
                 "</ns2:persondata>" +
+                (address is { } a
+                    ? $"<ns2:adresse><ns2:aktuelAdresse><ns2:standardadresse>{a.Street}</ns2:standardadresse><ns2:postnummer>{a.Postcode}</ns2:postnummer><ns2:postdistrikt>{a.District}</ns2:postdistrikt></ns2:aktuelAdresse></ns2:adresse>"
+                    : "") +
                 $"<ns2:relationer>{relations}</ns2:relationer></ns2:PersonLookupResponse></soap:Body></soap:Envelope>"));
 
     /// <summary>Every number not given by <see cref="Person"/> is unknown: the ServiceplatformFault the service answers with.</summary>

@@ -127,4 +127,32 @@ public sealed class CprLookupClientTests : IDisposable
         Assert.Equal("Mor Barnesen", person.Name);
         Assert.Equal(2, _server.LogEntries.Count);
     }
+
+    [Theory]
+    [InlineData("<ns2:standardadresse>Papirvej 7, 2. th.</ns2:standardadresse><ns2:postnummer>9999</ns2:postnummer><ns2:postdistrikt>Eksempelby</ns2:postdistrikt>", "Papirvej 7, 2. th.\n9999 Eksempelby")]
+    [InlineData("<ns2:conavn>Mor Barnesen</ns2:conavn><ns2:vejadresseringsnavn>Papirvej</ns2:vejadresseringsnavn><ns2:husnummer>7</ns2:husnummer><ns2:etage>2</ns2:etage><ns2:sidedoer>th</ns2:sidedoer><ns2:bynavn>Lilleby</ns2:bynavn><ns2:postnummer>9999</ns2:postnummer><ns2:postdistrikt>Eksempelby</ns2:postdistrikt>", "c/o Mor Barnesen\nPapirvej 7, 2. th\nLilleby\n9999 Eksempelby")]
+    public async Task The_current_address_is_read_as_address_lines_for_a_paper_letter(string address, string expected)
+    {
+        _server.Given(Request.Create().UsingPost()).AtPriority(10)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "text/xml").WithBody(
+                "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body>" +
+                "<ns2:PersonLookupResponse xmlns:ns2=\"http://serviceplatformen.dk/xml/wsdl/soap11/CPR/PersonBaseDataExtended/5/\">" +
+                "<ns2:persondata><ns2:navn><ns2:personadresseringsnavn>Far Barnesen</ns2:personadresseringsnavn></ns2:navn>" +
+                "<ns2:status><ns2:status>01</ns2:status></ns2:status><ns2:tilmeldtDigitalpost>false</ns2:tilmeldtDigitalpost></ns2:persondata>" +
+                $"<ns2:adresse><ns2:aktuelAdresse>{address}</ns2:aktuelAdresse></ns2:adresse>" +
+                "<ns2:relationer/></ns2:PersonLookupResponse></soap:Body></soap:Envelope>"));
+
+        var person = await Client().LookupAsync(Father, CancellationToken.None);
+
+        Assert.Equal(expected, person.Address);
+        Assert.False(person.RegisteredForDigitalPost);
+    }
+
+    [Fact]
+    public async Task Without_an_address_in_the_answer_the_address_is_null()
+    {
+        Person(Mother, "Mor Barnesen");
+
+        Assert.Null((await Client().LookupAsync(Mother, CancellationToken.None)).Address);
+    }
 }

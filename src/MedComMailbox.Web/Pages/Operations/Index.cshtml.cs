@@ -55,11 +55,15 @@ public sealed class IndexModel(
     /// <summary>Courses with a missed deadline and no reason, and stalled courses (ids only on this page).</summary>
     public IReadOnlyList<Workflow.Course.CourseAttention> Courses { get; private set; } = [];
 
+    /// <summary>Letters to citizens exempt from Digital Post waiting in the print queue (a count: no names on this page).</summary>
+    public int PrintWaiting { get; private set; }
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Overview = await queries.OverviewAsync(User.Mailboxes(auth.Value), cancellationToken);
         Drift = await reconciliation.ReadAsync(cancellationToken);
         Courses = await services.GetRequiredService<Workflow.Course.CourseQueries>().NeedingAttentionAsync(User.Mailboxes(auth.Value), cancellationToken);
+        PrintWaiting = await services.GetRequiredService<PrintQueueQueries>().CountAsync(User.Mailboxes(auth.Value), cancellationToken);
         if (services.GetService<HealthCheckService>() is { } health)
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

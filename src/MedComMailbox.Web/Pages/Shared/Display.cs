@@ -123,12 +123,14 @@ public static class Display
         "accepted" => "Modtaget af Digital Post",
         "delivered" => "Leveret",
         "failed" => "Fejlet",
+        "print" => "Venter på udskrift (papirpost)",
+        "printed" => "Sendt som papirpost",
         _ => status,
     };
 
     public static string LetterStatusClass(string status) => status.ToLowerInvariant() switch
     {
-        "delivered" => "ok",
+        "delivered" or "printed" => "ok",
         "failed" => "bad",
         _ => "warn",
     };
