@@ -177,6 +177,7 @@ public sealed partial class DanishPagesTests : IDisposable
             ["/statistik/csv"] = "/statistik/csv",
             ["/revision"] = "/revision",
             ["/drift"] = "/drift",
+            ["/drift/udskriftskoe"] = "/drift/udskriftskoe",
             ["/administration"] = "/administration",
             ["/administration/brugere"] = "/administration/brugere",
             ["/administration/postkasser"] = "/administration/postkasser",
