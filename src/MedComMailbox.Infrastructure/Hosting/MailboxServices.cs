@@ -46,6 +46,7 @@ public static class MailboxServices
         services.AddSingleton(sp => MailboxDatabase.From(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<IOptions<MailboxOptions>>().Value));
         services.AddHostedService<DatabaseOptimizer>();
         services.AddSingleton<MessageStore>();
+        services.AddSingleton<OutboxStore>();
         services.AddSingleton<Audit.AuditLog>();
 
         services.AddSingleton<IInboundMessageReader>(sp =>

@@ -49,6 +49,7 @@ public sealed partial class IntakeService(
     IAcknowledgementFactory acknowledgements,
     IEnvelopeCodec envelopes,
     MessageStore store,
+    OutboxStore outbox,
     IVansTransport transport,
     OutboxSignal signal,
     IOptions<MailboxOptions> mailboxOptions,
@@ -179,7 +180,7 @@ public sealed partial class IntakeService(
 
         // Reprocessing: the rejected row gives way first, so its dedupe key does not make the message its own duplicate.
         if (replacing is not null &&
-            await connection.ExecuteAsync("DELETE FROM messages WHERE id = @Id AND status = 'rejected'", new { replacing.Id }, transaction) != 1)
+            !await MessageStore.DeleteRejectedAsync(connection, transaction, replacing.Id))
         {
             return null;
         }
@@ -212,18 +213,18 @@ public sealed partial class IntakeService(
         var key = record.Id;
         if (!valid)
         {
-            await store.PublishLaterAsync(connection, transaction, key, new MedComMessageRejected(id, record.MailboxGln, issues.Where(i => i.IsBlocking).Select(i => i.Code).Distinct().ToList(), now), nowMs);
+            await outbox.PublishLaterAsync(connection, transaction, key, new MedComMessageRejected(id, record.MailboxGln, issues.Where(i => i.IsBlocking).Select(i => i.Code).Distinct().ToList(), now), nowMs);
         }
         else if (s.Kind is MedComMessageKind.Acknowledgement or MedComMessageKind.OioXmlReceipt)
         {
             var matched = s.AcknowledgedMessageId is { } original
                 ? await store.MatchAcknowledgementAsync(connection, transaction, original, s.AcknowledgementCode ?? "", s.MessageId ?? id.ToString(), nowMs)
                 : null;
-            await store.PublishLaterAsync(connection, transaction, key, new MedComAcknowledgementReceived(id, matched is null ? null : Guid.Parse(matched), s.AcknowledgementCode ?? "", now), nowMs);
+            await outbox.PublishLaterAsync(connection, transaction, key, new MedComAcknowledgementReceived(id, matched is null ? null : Guid.Parse(matched), s.AcknowledgementCode ?? "", now), nowMs);
         }
         else
         {
-            await store.PublishLaterAsync(connection, transaction, key, new MedComMessageReceived(id, record.MailboxGln!, s.SenderGln, s.Kind.ToString(), s.Category, record.ThreadId, s.Activity, now), nowMs);
+            await outbox.PublishLaterAsync(connection, transaction, key, new MedComMessageReceived(id, record.MailboxGln!, s.SenderGln, s.Kind.ToString(), s.Category, record.ThreadId, s.Activity, now), nowMs);
         }
 
         return (new IntakeResult(valid ? IntakeOutcome.Accepted : IntakeOutcome.Rejected, id, s.Kind, s.MessageId, answer?.MessageId, record.AckCode, issues), record.MailboxGln);
@@ -261,7 +262,7 @@ public sealed partial class IntakeService(
         }
 
         var nowMs = now.ToUnixTimeMilliseconds();
-        await store.AddToOutboxAsync(connection, transaction, new OutboxRecord
+        await outbox.AddAsync(connection, transaction, new OutboxRecord
         {
             MessageId = messageId,
             Kind = OutboxKind.Deliver,

@@ -16,6 +16,7 @@ namespace MedComMailbox.Infrastructure.Outbound;
 /// </summary>
 public sealed partial class OutboundMessages(
     MessageStore store,
+    OutboxStore outbox,
     IEnvelopeCodec envelopes,
     OutboxSignal signal,
     IOptions<VansOptions> vans,
@@ -115,10 +116,9 @@ public sealed partial class OutboundMessages(
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             if (m.SendAttempts > options.MaxResends)
             {
-                var changed = await connection.ExecuteAsync("UPDATE messages SET status = 'flagged' WHERE id = @Id AND status = 'sent'", new { m.Id }, transaction);
-                if (changed == 1)
+                if (await MessageStore.FlagUnacknowledgedAsync(connection, transaction, m.Id))
                 {
-                    await store.PublishLaterAsync(connection, transaction, m.Id, new OutboundMessageFlagged(Guid.Parse(m.Id), "no-acknowledgement", m.SendAttempts, now), nowMs);
+                    await outbox.PublishLaterAsync(connection, transaction, m.Id, new OutboundMessageFlagged(Guid.Parse(m.Id), "no-acknowledgement", m.SendAttempts, now), nowMs);
                     flagged++;
                     LogFlagged(logger, Guid.Parse(m.Id), m.SendAttempts);
                 }
@@ -127,11 +127,7 @@ public sealed partial class OutboundMessages(
             {
                 var document = new OutboundDocument(m.MessageId ?? m.Id, Enum.Parse<MedComMessageKind>(m.Kind), Enum.Parse<MedComSyntax>(m.Syntax), m.ContentType ?? "", m.Raw, m.DocumentName ?? "", m.ReceiverGln);
                 var envelope = OutgoingEnvelope.Wrap(envelopes, document, m.MailboxGln!, m.ReceiverGln!, now);
-                var changed = await connection.ExecuteAsync(
-                    "UPDATE messages SET send_attempts = send_attempts + 1, last_sent_at = @nowMs, envelope_id = @EnvelopeId WHERE id = @Id AND status = 'sent' AND send_attempts = @SendAttempts",
-                    new { nowMs, envelope.EnvelopeId, m.Id, m.SendAttempts },
-                    transaction);
-                if (changed == 1)
+                if (await MessageStore.RecordResendAsync(connection, transaction, m.Id, m.SendAttempts, envelope.EnvelopeId, nowMs))
                 {
                     await QueueDeliveryAsync(connection, transaction, m.Id, document.Kind, envelope, nowMs);
                     resent++;
@@ -175,15 +171,7 @@ public sealed partial class OutboundMessages(
 
         var document = new OutboundDocument(m.MessageId ?? m.Id, Enum.Parse<MedComMessageKind>(m.Kind), Enum.Parse<MedComSyntax>(m.Syntax), m.ContentType ?? "", m.Raw, m.DocumentName ?? "", m.ReceiverGln);
         var envelope = OutgoingEnvelope.Wrap(envelopes, document, m.MailboxGln, m.ReceiverGln, now);
-        var changed = await connection.ExecuteAsync(
-            """
-            UPDATE messages SET status = 'sent', ack_code = NULL, ack_message_id = NULL, ack_received_at = NULL,
-                   send_attempts = send_attempts + 1, last_sent_at = @nowMs, envelope_id = @EnvelopeId
-            WHERE id = @Id AND status = @Status AND send_attempts = @SendAttempts
-            """,
-            new { nowMs, envelope.EnvelopeId, m.Id, m.Status, m.SendAttempts },
-            transaction);
-        if (changed != 1)
+        if (!await MessageStore.RecordSendAsync(connection, transaction, m.Id, m.Status, m.SendAttempts, envelope.EnvelopeId, nowMs))
         {
             return false;
         }
@@ -196,7 +184,7 @@ public sealed partial class OutboundMessages(
     }
 
     private Task QueueDeliveryAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string messageId, MedComMessageKind kind, OutgoingEnvelope envelope, long nowMs) =>
-        store.AddToOutboxAsync(connection, transaction, new OutboxRecord
+        outbox.AddAsync(connection, transaction, new OutboxRecord
         {
             MessageId = messageId,
             Kind = OutboxKind.Deliver,

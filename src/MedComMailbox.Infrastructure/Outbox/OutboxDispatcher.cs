@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Dapper;
 using MassTransit;
 using MedComMailbox.Contracts;
 using MedComMailbox.Infrastructure.Bus;
@@ -19,7 +18,7 @@ namespace MedComMailbox.Infrastructure.Outbox;
 /// than one process may run a dispatcher against the same database.
 /// </summary>
 public sealed partial class OutboxDispatcher(
-    MessageStore store,
+    OutboxStore store,
     IBus bus,
     TopologyDeployer topology,
     IVansTransport transport,
@@ -78,18 +77,7 @@ public sealed partial class OutboxDispatcher(
         // Until the bus can take events (topology deployed, bus connected), publish rows are left alone rather than
         // tried and failed: a failure would count an attempt and set a backoff on the host's clock (which a start-up
         // with a held clock never moves on). VANS deliveries do not need the bus and go out meanwhile.
-        var publishReady = PublishReady();
-        List<long> due;
-        await using (var connection = await store.Database.OpenAsync(cancellationToken))
-        {
-            due = (await connection.QueryAsync<long>(
-                store.Database.Dialect.Limit(
-                    publishReady
-                        ? "SELECT id FROM outbox WHERE dispatched_at IS NULL AND due_at <= @now AND (locked_until IS NULL OR locked_until < @now) ORDER BY id"
-                        : "SELECT id FROM outbox WHERE dispatched_at IS NULL AND due_at <= @now AND (locked_until IS NULL OR locked_until < @now) AND kind <> @publish ORDER BY id",
-                    100),
-                new { now, publish = OutboxKind.Publish })).AsList();
-        }
+        var due = await store.DueAsync(now, includePublish: PublishReady(), limit: 100, cancellationToken);
 
         var sent = 0;
         foreach (var id in due)
@@ -107,19 +95,10 @@ public sealed partial class OutboxDispatcher(
     private bool PublishReady() =>
         topology.IsDeployed && (bus is not IBusControl control || control.CheckHealth().Status == BusHealthStatus.Healthy);
 
-    private async Task<OutboxRecord?> ClaimAsync(long id, CancellationToken cancellationToken)
+    private Task<OutboxRecord?> ClaimAsync(long id, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var connection = await store.Database.OpenAsync(cancellationToken);
-        var claimed = await connection.ExecuteAsync(
-            """
-            UPDATE outbox SET locked_by = @me, locked_until = @until
-            WHERE id = @id AND dispatched_at IS NULL AND (locked_until IS NULL OR locked_until < @now)
-            """,
-            new { me = _instance, until = now + (long)_lease.TotalMilliseconds, id, now });
-        return claimed == 1
-            ? await connection.QuerySingleAsync<OutboxRecord>("SELECT id, message_id, kind, type, payload, file_name, created_at, due_at, attempts, last_error, dispatched_at FROM outbox WHERE id = @id", new { id })
-            : null;
+        return store.ClaimAsync(id, _instance, now + (long)_lease.TotalMilliseconds, now, cancellationToken);
     }
 
     private async Task<bool> DispatchAsync(OutboxRecord row, CancellationToken cancellationToken)
@@ -144,10 +123,7 @@ public sealed partial class OutboxDispatcher(
             return false;
         }
 
-        await using var connection = await store.Database.OpenAsync(CancellationToken.None);
-        await connection.ExecuteAsync(
-            "UPDATE outbox SET dispatched_at = @now, attempts = attempts + 1, locked_by = NULL, locked_until = NULL WHERE id = @id",
-            new { now = time.GetUtcNow().ToUnixTimeMilliseconds(), id = row.Id });
+        await store.MarkDispatchedAsync(row.Id, time.GetUtcNow().ToUnixTimeMilliseconds());
         telemetry.Dispatched(row.Kind, row.Type, time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(row.CreatedAt));
         return true;
     }
@@ -198,10 +174,7 @@ public sealed partial class OutboxDispatcher(
         var attempts = row.Attempts + 1;
         var delay = TimeSpan.FromSeconds(Math.Min(15, Math.Pow(2, Math.Min(attempts, 5)) / 2));
         LogDispatchFailed(logger, row.Id, row.Kind, attempts, ex.GetType().FullName, delay.TotalSeconds);
-        await using var connection = await store.Database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(
-            "UPDATE outbox SET attempts = @attempts, last_error = @error, due_at = @due, locked_by = NULL, locked_until = NULL WHERE id = @id",
-            new { attempts, error = ex.GetType().FullName, due = time.GetUtcNow().Add(delay).ToUnixTimeMilliseconds(), id = row.Id });
+        await store.FailAsync(row.Id, attempts, ex.GetType().FullName, time.GetUtcNow().Add(delay).ToUnixTimeMilliseconds(), cancellationToken);
     }
 
     /// <summary>
@@ -216,14 +189,7 @@ public sealed partial class OutboxDispatcher(
             return;
         }
 
-        await using var connection = await store.Database.OpenAsync(cancellationToken);
-        var requeued = await connection.ExecuteAsync(
-            """
-            UPDATE outbox SET dispatched_at = NULL, due_at = @now
-            WHERE kind = 'publish' AND type = @type AND dispatched_at IS NOT NULL
-              AND message_id NOT IN (SELECT message_id FROM consumed)
-            """,
-            new { now = time.GetUtcNow().ToUnixTimeMilliseconds(), type = typeof(MedComMessageReceived).FullName });
+        var requeued = await store.RequeueUnconsumedAsync(typeof(MedComMessageReceived).FullName!, time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
         if (requeued > 0)
         {
             LogRequeued(logger, requeued);

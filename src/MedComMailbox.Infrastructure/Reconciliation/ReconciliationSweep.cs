@@ -31,6 +31,7 @@ public sealed record DriftReport(long UnroutedMessages, long PendingOutbox, long
 /// </summary>
 public sealed partial class ReconciliationSweep(
     MailboxDatabase database,
+    OutboxStore store,
     OutboxSignal outbox,
     TelemetryGauges gauges,
     MailboxTelemetry telemetry,
@@ -67,20 +68,9 @@ public sealed partial class ReconciliationSweep(
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var cutoff = Cutoff();
-        int republished;
-        await using (var connection = await database.OpenAsync(cancellationToken))
-        {
-            // dispatched_at < cutoff: a row is put back at most once per Reconciliation:After, and never while a
-            // publish of it is in flight (a pending row is the dispatcher's).
-            republished = await connection.ExecuteAsync(
-                """
-                UPDATE outbox SET dispatched_at = NULL, due_at = @now, last_error = 'reconciliation'
-                WHERE kind = 'publish' AND type = @type AND dispatched_at IS NOT NULL AND dispatched_at < @cutoff
-                  AND message_id IN (SELECT id FROM messages WHERE direction = 'in' AND routed_at IS NULL AND received_at < @cutoff)
-                """,
-                new { now, cutoff, type = ReceivedType });
-        }
-
+        // dispatched_at < cutoff: a row is put back at most once per Reconciliation:After, and never while a publish of it
+        // is in flight (a pending row is the dispatcher's).
+        var republished = await store.RepublishUnroutedAsync(ReceivedType, now, cutoff, cancellationToken);
         if (republished > 0)
         {
             telemetry.Republished(republished);

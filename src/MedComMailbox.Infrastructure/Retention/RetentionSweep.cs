@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using MedComMailbox.Infrastructure.Bus;
 using MedComMailbox.Infrastructure.Configuration;
+using MedComMailbox.Infrastructure.Outbox;
 using MedComMailbox.Infrastructure.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -102,10 +103,10 @@ public sealed partial class RetentionSweep(MailboxDatabase database, IOptions<Re
     private static Func<DbConnection, DbTransaction, Task<int>> DeleteMessagesAsync(IReadOnlyList<string> ids) => async (connection, transaction) =>
     {
         var p = new { ids };
-        await connection.ExecuteAsync("DELETE FROM outbox WHERE message_id IN @ids", p, transaction);
+        await OutboxStore.DeleteForMessagesAsync(connection, transaction, ids);
         await connection.ExecuteAsync("DELETE FROM consumed WHERE message_id IN @ids", p, transaction);
         await connection.ExecuteAsync("DELETE FROM inbox_items WHERE message_id IN @ids", p, transaction);
-        return await connection.ExecuteAsync("DELETE FROM messages WHERE id IN @ids", p, transaction);
+        return await MessageStore.DeleteAsync(connection, transaction, ids);
     };
 
     /// <summary>

@@ -183,26 +183,55 @@ public sealed class MessageStore(MailboxDatabase database)
         return target;
     }
 
-    // ---- outbox ------------------------------------------------------------------------------------------------
+    // ---- written on behalf of the intake's reprocessing, the sending, the consumers and the retention ------------------
 
-    public Task AddToOutboxAsync(DbConnection connection, DbTransaction transaction, OutboxRecord row) =>
-        connection.ExecuteAsync(
+    /// <summary>Reprocessing: the rejected row gives way to the message read again. False when it is no longer rejected.</summary>
+    public static async Task<bool> DeleteRejectedAsync(DbConnection connection, DbTransaction transaction, string id) =>
+        await connection.ExecuteAsync("DELETE FROM messages WHERE id = @id AND status = 'rejected'", new { id }, transaction) == 1;
+
+    /// <summary>A sent message past its last resend without an acknowledgement. False when another process got there first.</summary>
+    public static async Task<bool> FlagUnacknowledgedAsync(DbConnection connection, DbTransaction transaction, string id) =>
+        await connection.ExecuteAsync("UPDATE messages SET status = 'flagged' WHERE id = @id AND status = 'sent'", new { id }, transaction) == 1;
+
+    /// <summary>The watchdog's resend of a sent message still waiting for its acknowledgement; false when its count changed meanwhile.</summary>
+    public static async Task<bool> RecordResendAsync(DbConnection connection, DbTransaction transaction, string id, int expectedAttempts, string envelopeId, long now) =>
+        await connection.ExecuteAsync(
+            "UPDATE messages SET send_attempts = send_attempts + 1, last_sent_at = @now, envelope_id = @envelopeId WHERE id = @id AND status = 'sent' AND send_attempts = @expectedAttempts",
+            new { now, envelopeId, id, expectedAttempts },
+            transaction) == 1;
+
+    /// <summary>A person's "send again" of a failed or flagged message: sent anew, earlier acknowledgement forgotten; false when its state or count changed meanwhile.</summary>
+    public static async Task<bool> RecordSendAsync(
+        DbConnection connection, DbTransaction transaction, string id, string expectedStatus, int expectedAttempts, string envelopeId, long now) =>
+        await connection.ExecuteAsync(
             """
-            INSERT INTO outbox (message_id, kind, type, payload, file_name, created_at, due_at, attempts)
-            VALUES (@MessageId, @Kind, @Type, @Payload, @FileName, @CreatedAt, @DueAt, 0)
+            UPDATE messages SET status = 'sent', ack_code = NULL, ack_message_id = NULL, ack_received_at = NULL,
+                   send_attempts = send_attempts + 1, last_sent_at = @now, envelope_id = @envelopeId
+            WHERE id = @id AND status = @expectedStatus AND send_attempts = @expectedAttempts
             """,
-            row,
-            transaction);
+            new { now, envelopeId, id, expectedStatus, expectedAttempts },
+            transaction) == 1;
 
-    public Task PublishLaterAsync<TEvent>(DbConnection connection, DbTransaction transaction, string messageId, TEvent @event, long now)
-        where TEvent : class =>
-        AddToOutboxAsync(connection, transaction, new OutboxRecord
+    /// <summary>The consumer has put the message where people work on it.</summary>
+    public static Task MarkRoutedAsync(DbConnection connection, DbTransaction transaction, string id, long now) =>
+        connection.ExecuteAsync("UPDATE messages SET routed_at = @now WHERE id = @id", new { now, id }, transaction);
+
+    /// <summary>
+    /// Puts a message we sent into the thread of the message it answers (an OIOXML reply cannot say so itself); a thread
+    /// that had no id yet is named after its first message.
+    /// </summary>
+    public static async Task JoinThreadAsync(DbConnection connection, DbTransaction transaction, string id, MessageRecord answered)
+    {
+        await connection.ExecuteAsync(
+            "UPDATE messages SET thread_id = @thread, parent_id = @parent WHERE id = @id",
+            new { thread = answered.ThreadId ?? answered.Id, parent = answered.Id, id }, transaction);
+        if (answered.ThreadId is null)
         {
-            MessageId = messageId,
-            Kind = OutboxKind.Publish,
-            Type = typeof(TEvent).FullName!,
-            Payload = JsonSerializer.SerializeToUtf8Bytes(@event),
-            CreatedAt = now,
-            DueAt = now,
-        });
+            await connection.ExecuteAsync("UPDATE messages SET thread_id = @thread WHERE id = @thread", new { thread = answered.Id }, transaction);
+        }
+    }
+
+    /// <summary>The retention: the messages themselves (their outbox rows, ledger and inbox items go first, by their owners).</summary>
+    public static Task<int> DeleteAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> ids) =>
+        connection.ExecuteAsync("DELETE FROM messages WHERE id IN @ids", new { ids }, transaction);
 }

@@ -65,9 +65,7 @@ public sealed class InboxCommands(
     public async Task MarkReadAsync(Guid itemId, StaffActor actor, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"UPDATE inbox_items SET state = 'read', read_at = @now WHERE id = @id AND state = 'new'{MailboxCondition(actor)}",
-            Parameters(actor, new { id = itemId.ToString(), now = Now() }), cancellationToken: cancellationToken));
+        await InboxStore.MarkReadAsync(connection, itemId.ToString(), actor.Mailboxes, Now(), cancellationToken);
     }
 
     /// <summary>Marks items handled (or back to unhandled); returns how many changed. Items of other mailboxes are left alone.</summary>
@@ -80,10 +78,7 @@ public sealed class InboxCommands(
 
         var ids = itemIds.Take(500).Select(i => i.ToString()).ToArray();
         await using var connection = await database.OpenAsync(cancellationToken);
-        var sql = handled
-            ? $"UPDATE inbox_items SET state = 'done', handled_at = @now, handled_by = @name, read_at = COALESCE(read_at, @now) WHERE id IN @ids AND state <> 'done'{MailboxCondition(actor)}"
-            : $"UPDATE inbox_items SET state = 'read', handled_at = NULL, handled_by = NULL WHERE id IN @ids AND state = 'done'{MailboxCondition(actor)}";
-        return await connection.ExecuteAsync(new CommandDefinition(sql, Parameters(actor, new { ids, now = Now(), name = actor.Name }), cancellationToken: cancellationToken));
+        return await InboxStore.SetHandledAsync(connection, ids, handled, actor.Name, actor.Mailboxes, Now(), cancellationToken);
     }
 
     /// <summary>Assigns an item to a colleague (null or empty: nobody).</summary>
@@ -96,9 +91,7 @@ public sealed class InboxCommands(
         }
 
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            $"UPDATE inbox_items SET assigned_to = @to WHERE id = @id{MailboxCondition(actor)}",
-            Parameters(actor, new { id = itemId.ToString(), to }), cancellationToken: cancellationToken)) == 1;
+        return await InboxStore.AssignAsync(connection, itemId.ToString(), to, actor.Mailboxes, cancellationToken);
     }
 
     /// <summary>
@@ -168,18 +161,10 @@ public sealed class InboxCommands(
         {
             // XDIS91 has no element that points at the letter it answers, so the reply cannot find its thread by
             // itself: it joins the letter's thread here, where we know what it answers.
-            await connection.ExecuteAsync(
-                "UPDATE messages SET thread_id = @thread, parent_id = @parent WHERE id = @id",
-                new { thread = received.ThreadId ?? received.Id, parent = received.Id, id = id.ToString() }, transaction);
-            if (received.ThreadId is null)
-            {
-                await connection.ExecuteAsync("UPDATE messages SET thread_id = @thread WHERE id = @thread", new { thread = received.Id }, transaction);
-            }
+            await MessageStore.JoinThreadAsync(connection, transaction, id.ToString(), received);
         }
 
-        await connection.ExecuteAsync(
-            "UPDATE inbox_items SET state = 'done', handled_at = @now, handled_by = @name, read_at = COALESCE(read_at, @now) WHERE message_id IN @ids AND state <> 'done'",
-            new { now = now.ToUnixTimeMilliseconds(), name = actor.Name, ids = new[] { messageId.ToString(), received.Id } }, transaction);
+        await InboxStore.HandledByReplyAsync(connection, transaction, [messageId.ToString(), received.Id], actor.Name, now.ToUnixTimeMilliseconds());
         var caseId = await connection.QueryFirstOrDefaultAsync<string>("SELECT case_id FROM case_messages WHERE message_id IN @ids", new { ids = new[] { messageId.ToString(), received.Id } }, transaction);
         if (caseId is not null)
         {
@@ -273,17 +258,4 @@ public sealed class InboxCommands(
     }
 
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
-
-    private static string MailboxCondition(StaffActor actor) => actor.Mailboxes.Count == 0 ? "" : " AND mailbox_gln IN @allowed";
-
-    private static DynamicParameters Parameters(StaffActor actor, object values)
-    {
-        var parameters = new DynamicParameters(values);
-        if (actor.Mailboxes.Count > 0)
-        {
-            parameters.Add("allowed", actor.Mailboxes.ToArray());
-        }
-
-        return parameters;
-    }
 }

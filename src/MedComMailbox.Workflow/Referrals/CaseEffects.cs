@@ -10,6 +10,7 @@ using MedComMailbox.Core.Letters;
 using MedComMailbox.Core.Referrals;
 using MedComMailbox.Infrastructure.Configuration;
 using MedComMailbox.Infrastructure.Outbound;
+using MedComMailbox.Infrastructure.Outbox;
 using MedComMailbox.Infrastructure.Storage;
 using MedComMailbox.MedCom;
 using MedComMailbox.MedCom.Fhir;
@@ -27,7 +28,7 @@ namespace MedComMailbox.Workflow.Referrals;
 /// </summary>
 public sealed class CaseEffects(
     CaseStore cases,
-    MessageStore messages,
+    OutboxStore outbox,
     OutboundMessages outbound,
     StoredMessageReader reader,
     IOptions<MailboxOptions> mailbox,
@@ -87,7 +88,7 @@ public sealed class CaseEffects(
                     row.MeetingAt = placed.Placement.Meeting.ToUnixTimeMilliseconds();
                     await cases.AddEventAsync(connection, transaction, row.Id, nowMs, "agenda",
                         $"Sat på dagsordenen for udvalgsmødet {Format(placed.Placement.Meeting)} (senest {placed.Placement.LatestAllowed.ToString("d. MMMM yyyy", Danish)})", actor);
-                    await messages.PublishLaterAsync(connection, transaction, row.Id,
+                    await outbox.PublishLaterAsync(connection, transaction, row.Id,
                         new ReferralReadyForCommittee(Guid.Parse(row.Id), row.MailboxGln, placed.Placement.Meeting, placed.Placement.LatestAllowed,
                             placed.Placement.WithinDeadline, @case.ConsentCompletedAt ?? now, now),
                         nowMs);
@@ -129,7 +130,7 @@ public sealed class CaseEffects(
 
     /// <summary>Tells other systems that the case left the workflow.</summary>
     public Task PublishClosedAsync(DbConnection connection, DbTransaction transaction, CaseRow row, ReferralCase @case, DateTimeOffset now) =>
-        messages.PublishLaterAsync(connection, transaction, row.Id,
+        outbox.PublishLaterAsync(connection, transaction, row.Id,
             new ReferralClosed(Guid.Parse(row.Id), row.MailboxGln, @case.State.ToString(), @case.ClosedReason, now), now.ToUnixTimeMilliseconds());
 
     /// <summary>Copies the case's state into the row's columns (after the rules ran, before saving).</summary>

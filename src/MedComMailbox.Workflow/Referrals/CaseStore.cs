@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Dapper;
 using MedComMailbox.Core.Referrals;
 using MedComMailbox.Infrastructure.Storage;
+using MedComMailbox.Workflow.Inbox;
 
 namespace MedComMailbox.Workflow.Referrals;
 

@@ -12,6 +12,7 @@ using MedComMailbox.Infrastructure.Configuration;
 using MedComMailbox.Infrastructure.Outbound;
 using MedComMailbox.Infrastructure.Outbox;
 using MedComMailbox.Infrastructure.Storage;
+using MedComMailbox.Workflow.Inbox;
 using MedComMailbox.MedCom;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -33,7 +33,7 @@ public sealed class ReconciliationSweepTests : IDisposable
         _database = new MailboxDatabase(SqlDialect.Create(StorageProvider.Sqlite, $"Data Source={_file}"));
         _database.Migrate(NullLogger.Instance);
         _sweep = new ReconciliationSweep(
-            _database, new OutboxSignal(), _gauges, new MailboxTelemetry(_meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), _gauges),
+            _database, new OutboxStore(_database), new OutboxSignal(), _gauges, new MailboxTelemetry(_meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), _gauges),
             Options.Create(new ReconciliationOptions { After = After, AlertThreshold = 2 }), _time, NullLogger<ReconciliationSweep>.Instance);
     }
 

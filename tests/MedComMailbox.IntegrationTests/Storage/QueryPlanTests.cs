@@ -32,7 +32,7 @@ public sealed class QueryPlanTests : IDisposable
     {
         // Once at the start of a process on the in-memory bus: every dispatched "received" event without a consumed row
         // is published again. It has to look at all of them; it is also the code issue 12 reworks.
-        ["MedComMailbox.Infrastructure.Outbox.OutboxDispatcher.RecoverLostInMemoryEventsAsync"] = "start-up recovery",
+        ["MedComMailbox.Infrastructure.Outbox.OutboxStore.RequeueUnconsumedAsync"] = "start-up recovery",
     };
     private static readonly MailboxIdentity Gp = new(Samples.GpGln, "2345671000016005", "Lægerne i Eksempelby");
     private static readonly MailboxIdentity Us = new(Samples.CoordinationGln, "1234561000016001", "Koordinationsudvalget for børn og unge, Eksempel Kommune");
