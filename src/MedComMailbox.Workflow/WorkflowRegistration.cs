@@ -39,6 +39,7 @@ public static class WorkflowRegistration
         services.AddSingleton<Course.CourseWorkflow>();
         services.AddSingleton<Course.CourseQueries>();
         services.AddOperationsAndStatistics();
+        services.AddSingleton<LetterStore>();
         services.AddSingleton<LetterDispatcher>();
         services.AddSingleton<IPostStatusSink>(sp => sp.GetRequiredService<LetterDispatcher>());
         var runConsumers = BusOptions.RunsConsumers(configuration);

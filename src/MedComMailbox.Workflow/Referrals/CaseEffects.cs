@@ -224,28 +224,9 @@ public sealed class CaseEffects(
     {
         var party = @case.Parties.FirstOrDefault(p => p.PartyId == partyId);
         var (template, recipientName, body, actionUntil) = await PartyLetterAsync(connection, transaction, row, @case, kind, partyId, extra);
-        string? link = null; // action_url: no longer written (schema 0005); the link exists only in the sent letter
-        var id = Guid.NewGuid().ToString();
-        await connection.ExecuteAsync(
-            """
-            INSERT INTO letters (id, case_id, kind, party_id, party_role, recipient_name, title, body, action_url, action_until, status, attempts, next_attempt_at, created_at)
-            VALUES (@id, @caseId, @kind, @partyId, @role, @name, @title, @body, @link, @actionUntil, 'pending', 0, @now, @now)
-            """,
-            new
-            {
-                id,
-                caseId = row.Id,
-                kind = kind.ToString(),
-                partyId,
-                role = (party?.Role ?? PartyRole.CustodyHolder).ToString(),
-                name = recipientName,
-                title = template.Title,
-                body,
-                link,
-                actionUntil,
-                now = now.ToUnixTimeMilliseconds(),
-            },
-            transaction);
+        var letter = new QueuedLetter(
+            Guid.NewGuid().ToString(), row.Id, kind.ToString(), partyId, (party?.Role ?? PartyRole.CustodyHolder).ToString(), recipientName, template.Title, body, actionUntil);
+        await LetterStore.QueueAsync(connection, transaction, letter, now.ToUnixTimeMilliseconds());
         var who = party?.Role == PartyRole.Child ? "barnet" : "en forældremyndighedsindehaver";
         await cases.AddEventAsync(connection, transaction, row.Id, now.ToUnixTimeMilliseconds(), "letter", $"{LetterName(kind)} til {who} lagt i kø til Digital Post", null);
     }

@@ -47,6 +47,10 @@ public sealed class CaseStore(MailboxDatabase database)
 
     public MailboxDatabase Database => database;
 
+    /// <summary>Something about the case needs a person (a letter that could not be delivered): the case list shows the flag.</summary>
+    public static Task FlagAsync(DbConnection connection, DbTransaction transaction, string caseId) =>
+        connection.ExecuteAsync("UPDATE cases SET flagged = 1 WHERE id = @caseId", new { caseId }, transaction);
+
     public static string Serialize(ReferralCaseSnapshot snapshot) => JsonSerializer.Serialize(snapshot, Json);
 
     public static ReferralCaseSnapshot Deserialize(string json) =>

@@ -17,11 +17,11 @@ namespace MedComMailbox.Workflow.Referrals;
 /// for Digital Post. Rows are leased, so several processes can send without sending anything twice.
 /// A letter whose recipient the register says, when it is to be sent, is exempt from Digital Post goes to the print queue
 /// instead (status <c>print</c>, <c>DigitalPost:ExemptRecipients</c> = PrintQueue, the default) until an operator marks it
-/// printed and sent (<c>printed</c>). The letters table's statuses are written here and nowhere else but the queueing
-/// (<see cref="CaseEffects"/>) and the staff's resend (<see cref="ReferralWorkflow"/>).
+/// printed and sent (<c>printed</c>). The statements are <see cref="LetterStore"/>'s.
 /// </summary>
 public sealed partial class LetterDispatcher(
     CaseStore cases,
+    LetterStore letters,
     IDigitalPostGateway gateway,
     ICustodyRegister register,
     AuditLog audit,
@@ -34,30 +34,6 @@ public sealed partial class LetterDispatcher(
     /// <summary>After this many failed sends the letter is marked failed for a person to look at.</summary>
     public const int MaxAttempts = 6;
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
-
-    private sealed class StatusRow
-    {
-        public string CaseId { get; set; } = "";
-        public string Kind { get; set; } = "";
-        public string Status { get; set; } = "";
-    }
-
-    private class LetterRow
-    {
-        public string Id { get; set; } = "";
-        public string CaseId { get; set; } = "";
-        public string Kind { get; set; } = "";
-        public string PartyId { get; set; } = "";
-        public string PartyRole { get; set; } = "";
-        public string Title { get; set; } = "";
-        public string Body { get; set; } = "";
-        public string? ActionUrl { get; set; }
-        public long? ActionUntil { get; set; }
-        public long Attempts { get; set; }
-        public long CreatedAt { get; set; }
-        public string ChildCpr { get; set; } = "";
-        public string? ReferralMessageId { get; set; }
-    }
 
     /// <summary>Sends every letter that is due; returns how many were accepted by Digital Post.</summary>
     public async Task<int> SendDueAsync(CancellationToken cancellationToken)
@@ -83,36 +59,10 @@ public sealed partial class LetterDispatcher(
         return sent;
     }
 
-    private async Task<List<LetterRow>> ClaimAsync(CancellationToken cancellationToken)
+    private Task<List<LetterRow>> ClaimAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var connection = await cases.Database.OpenAsync(cancellationToken);
-        var due = (await connection.QueryAsync<LetterRow>(
-            cases.Database.Dialect.Limit(
-                """
-                SELECT l.id, l.case_id, l.kind, l.party_id, l.party_role, l.title, l.body, l.action_url, l.action_until, l.attempts, l.created_at, c.child_cpr, c.referral_message_id
-                FROM letters l JOIN cases c ON c.id = l.case_id
-                WHERE (l.status = 'pending' AND l.next_attempt_at <= @now) OR (l.status = 'sending' AND l.locked_until < @now)
-                ORDER BY l.next_attempt_at
-                """, 20),
-            new { now })).AsList();
-        var claimed = new List<LetterRow>();
-        foreach (var letter in due)
-        {
-            var taken = await connection.ExecuteAsync(
-                """
-                UPDATE letters SET status = 'sending', locked_until = @until, attempts = attempts + 1
-                WHERE id = @Id AND ((status = 'pending' AND next_attempt_at <= @now) OR (status = 'sending' AND locked_until < @now))
-                """,
-                new { until = now + (long)Lease.TotalMilliseconds, letter.Id, now });
-            if (taken == 1)
-            {
-                letter.Attempts++;
-                claimed.Add(letter);
-            }
-        }
-
-        return claimed;
+        return letters.ClaimDueAsync(now, now + (long)Lease.TotalMilliseconds, 20, cancellationToken);
     }
 
     private async Task<bool> SendOneAsync(LetterRow letter, CancellationToken cancellationToken)
@@ -136,15 +86,7 @@ public sealed partial class LetterDispatcher(
                 throw new DigitalPostException("KombiPostAfsend did not accept the letter.");
             }
 
-            await using var connection = await cases.Database.OpenAsync(cancellationToken);
-            await connection.ExecuteAsync(
-                """
-                UPDATE letters SET status = CASE WHEN status = 'sending' THEN 'accepted' ELSE status END,
-                       status_at = CASE WHEN status = 'sending' THEN @now ELSE status_at END,
-                       transmission_id = @TransmissionId, sent_at = @now, locked_until = NULL
-                WHERE id = @Id
-                """,
-                new { result.TransmissionId, now = now.ToUnixTimeMilliseconds(), letter.Id });
+            await letters.MarkAcceptedAsync(letter.Id, result.TransmissionId, now.ToUnixTimeMilliseconds());
             LogSent(logger, Guid.Parse(letter.Id), letter.Kind);
             telemetry.LetterSent(letter.Kind);
             return true;
@@ -156,20 +98,8 @@ public sealed partial class LetterDispatcher(
             var delay = TimeSpan.FromSeconds(Math.Min(3600, 30 * Math.Pow(2, letter.Attempts - 1)));
             await using var connection = await cases.Database.OpenAsync(CancellationToken.None);
             await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
-            await connection.ExecuteAsync(
-                """
-                UPDATE letters SET status = @status, next_attempt_at = @next, locked_until = NULL, error_code = @error, status_at = @now
-                WHERE id = @Id AND status = 'sending'
-                """,
-                new
-                {
-                    status = failed ? "failed" : "pending",
-                    next = now.Add(delay).ToUnixTimeMilliseconds(),
-                    error = permanent ? "memo.invalid" : e.GetType().Name,
-                    now = now.ToUnixTimeMilliseconds(),
-                    letter.Id,
-                },
-                transaction);
+            await LetterStore.MarkAttemptFailedAsync(
+                connection, transaction, letter.Id, failed, now.Add(delay).ToUnixTimeMilliseconds(), permanent ? "memo.invalid" : e.GetType().Name, now.ToUnixTimeMilliseconds());
             if (failed)
             {
                 telemetry.LetterFailed(letter.Kind);
@@ -187,14 +117,7 @@ public sealed partial class LetterDispatcher(
         var at = now.ToUnixTimeMilliseconds();
         await using var connection = await cases.Database.OpenAsync(CancellationToken.None);
         await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
-        var queued = await connection.ExecuteAsync(
-            """
-            UPDATE letters SET status = 'print', print_name = @name, print_address = @address, status_at = @at, locked_until = NULL, error_code = NULL
-            WHERE id = @Id AND status = 'sending'
-            """,
-            new { name = person.Name, address = person.Address, at, letter.Id },
-            transaction);
-        if (queued == 1)
+        if (await LetterStore.QueueForPrintAsync(connection, transaction, letter.Id, person.Name, person.Address, at))
         {
             await cases.AddEventAsync(connection, transaction, letter.CaseId, at, "letter-print",
                 $"{CaseEffects.LetterName(Enum.Parse<LetterKind>(letter.Kind))} til {Who(letter.PartyRole)} lagt i udskriftskøen: modtageren er fritaget for Digital Post og får brevet på papir", null);
@@ -211,15 +134,7 @@ public sealed partial class LetterDispatcher(
     /// </summary>
     public async Task<PaperLetter?> PaperLetterAsync(Guid letterId, CancellationToken cancellationToken)
     {
-        await using var connection = await cases.Database.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<PaperRow>(
-            """
-            SELECT l.id, l.case_id, l.kind, l.party_id, l.party_role, l.title, l.body, l.action_url, l.action_until, l.attempts, l.created_at,
-                   c.child_cpr, c.referral_message_id, c.mailbox_gln, l.print_name, l.print_address, l.recipient_name
-            FROM letters l JOIN cases c ON c.id = l.case_id
-            WHERE l.id = @id AND l.status = 'print'
-            """,
-            new { id = letterId.ToString() });
+        var row = await letters.WaitingForPrintAsync(letterId, cancellationToken);
         if (row is null)
         {
             return null;
@@ -243,11 +158,7 @@ public sealed partial class LetterDispatcher(
         var at = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await cases.Database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<(string CaseId, string Kind, string PartyId, string PartyRole)?>(
-            "SELECT case_id, kind, party_id, party_role FROM letters WHERE id = @id AND status = 'print'", new { id = letterId.ToString() }, transaction);
-        if (row is not { } l || await connection.ExecuteAsync(
-                "UPDATE letters SET status = 'printed', sent_at = @at, status_at = @at, printed_by = @actor WHERE id = @id AND status = 'print'",
-                new { at, actor, id = letterId.ToString() }, transaction) != 1)
+        if (await LetterStore.MarkPrintedAsync(connection, transaction, letterId, actor, at) is not { } l)
         {
             return false;
         }
@@ -270,8 +181,7 @@ public sealed partial class LetterDispatcher(
         var newStatus = status.Failed ? "failed" : status.Delivered ? "delivered" : "accepted";
         await using var connection = await cases.Database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var l = await connection.QuerySingleOrDefaultAsync<StatusRow>(
-            "SELECT case_id, kind, status FROM letters WHERE id = @id", new { id = status.MessageUuid.ToString() }, transaction);
+        var l = await LetterStore.StatusAsync(connection, transaction, status.MessageUuid);
         if (l is null)
         {
             return false;
@@ -280,10 +190,7 @@ public sealed partial class LetterDispatcher(
         // A paper letter never went to Digital Post: a status for it would be a stray and must not move it.
         if (l.Status is not ("print" or "printed") && (Rank(newStatus) > Rank(l.Status) || (newStatus == "failed" && l.Status != "failed")))
         {
-            await connection.ExecuteAsync(
-                "UPDATE letters SET status = @newStatus, status_code = @code, error_code = @error, status_at = @now, locked_until = NULL WHERE id = @id",
-                new { newStatus, code = status.StatusCode, error = status.ErrorCode, now, id = status.MessageUuid.ToString() },
-                transaction);
+            await LetterStore.RecordStatusAsync(connection, transaction, status.MessageUuid, newStatus, status.StatusCode, status.ErrorCode, now);
             if (status.Failed)
             {
                 telemetry.LetterFailed(l.Kind);
@@ -297,7 +204,7 @@ public sealed partial class LetterDispatcher(
 
     private async Task FlagAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string caseId, LetterKind kind, long now, string code)
     {
-        await connection.ExecuteAsync("UPDATE cases SET flagged = 1 WHERE id = @caseId", new { caseId }, transaction);
+        await CaseStore.FlagAsync(connection, transaction, caseId);
         await cases.AddEventAsync(connection, transaction, caseId, now, "letter-failed", $"{CaseEffects.LetterName(kind)} kunne ikke leveres i Digital Post ({code}); kan sendes igen", null);
     }
 
@@ -356,14 +263,6 @@ public sealed partial class LetterDispatcher(
     }
 
     private static string FileName(string title) => new(title.Select(ch => char.IsLetterOrDigit(ch) || ch == '-' ? ch : ch == ' ' ? '-' : '_').ToArray());
-
-    private sealed class PaperRow : LetterRow
-    {
-        public string MailboxGln { get; set; } = "";
-        public string RecipientName { get; set; } = "";
-        public string? PrintName { get; set; }
-        public string? PrintAddress { get; set; }
-    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Letter {LetterId} ({Kind}) put in the print queue: the recipient is exempt from Digital Post")]
     private static partial void LogQueuedForPrint(ILogger logger, Guid letterId, string kind);

@@ -484,16 +484,11 @@ public sealed partial class ReferralWorkflow(
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await cases.Database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var caseId = await connection.ExecuteScalarAsync<string?>("SELECT case_id FROM letters WHERE id = @id AND status = 'failed'", new { id = letterId.ToString() }, transaction);
-        if (caseId is null)
+        if (await LetterStore.SendFailedAgainAsync(connection, transaction, letterId, now) is not { } caseId)
         {
             return false;
         }
 
-        // Same id, so the same messageUUID: if the first attempt did arrive after all, Digital Post sees one letter.
-        await connection.ExecuteAsync(
-            "UPDATE letters SET status = 'pending', attempts = 0, next_attempt_at = @now, locked_until = NULL, error_code = NULL WHERE id = @id AND status = 'failed'",
-            new { now, id = letterId.ToString() }, transaction);
         await cases.AddEventAsync(connection, transaction, caseId, now, "letter", "Fejlet brev sendt igen", staffUser);
         await transaction.CommitAsync(cancellationToken);
         signal.Notify();
