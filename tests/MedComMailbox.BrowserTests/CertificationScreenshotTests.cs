@@ -69,6 +69,23 @@ public sealed class CertificationScreenshotTests(BrowserHost host) : IClassFixtu
         await Assertions.Expect(page.Locator("dl.facts dt", new() { HasText = "Forløb (episodeOfCare)" })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("dl.facts")).ToContainTextAsync("forloeb-2026-0417");
         await Shot(page, "episode-of-care");
+
+        // Acknowledgement protocol, display step: what we answered to each message, and our reply waiting for its answer.
+        await page.GotoAsync("/indbakke/kvitteringer");
+        var episodeRow = page.Locator("table.acknowledgements tr", new() { HasText = "7e2b9d14-0c5a-4f3e-b861-4d7a2c9e0f58" });
+        await Assertions.Expect(episodeRow).ToContainTextAsync("Positiv (ok)");
+        await Assertions.Expect(episodeRow).ToContainTextAsync("lokationsnummer 5790000882007");
+        await Shot(page, "acknowledgements-sent");
+
+        await Open(page, "7e2b9d14-0c5a-4f3e-b861-4d7a2c9e0f58");
+        await page.GetByLabel("Tekst").FillAsync("Tak for henvisningen. Vi vender tilbage.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send svar" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".notice.ok")).ToContainTextAsync("Svaret er sendt");
+        await page.GotoAsync("/indbakke/kvitteringer?retning=modtagne&kode=venter");
+        var waiting = page.Locator("table.acknowledgements tbody tr");
+        await Assertions.Expect(waiting.First).ToContainTextAsync("Venter på kvittering");
+        await Assertions.Expect(waiting.First).ToContainTextAsync("1 gang");
+        await Shot(page, "acknowledgements-waiting");
     }
 
     private async Task Open(IPage page, string headerId)
