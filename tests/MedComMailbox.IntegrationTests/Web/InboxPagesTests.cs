@@ -276,6 +276,7 @@ public sealed class InboxPagesTests : IDisposable
         Assert.Contains("Afvist (fatal-error)", sent, StringComparison.Ordinal);
         Assert.DoesNotContain($"/beskeder/{referralReply}", sent, StringComparison.Ordinal); // what we sent is on the other side
         Assert.Contains($"/beskeder/{rejected}", sentFatal, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetPageAsync($"/beskeder/{rejected}")).Status); // the link to what we refused works
         Assert.DoesNotContain($"/beskeder/{referral}", sentFatal, StringComparison.Ordinal);
         Assert.Contains($"/beskeder/{referral}", sentOk, StringComparison.Ordinal);
         Assert.Contains($"/beskeder/{healthVisitors}", sentOk, StringComparison.Ordinal);
