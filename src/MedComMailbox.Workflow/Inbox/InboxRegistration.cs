@@ -9,6 +9,7 @@ public static class InboxRegistration
     {
         services.AddSingleton<InboxQueries>();
         services.AddSingleton<InboxCommands>();
+        services.AddSingleton<AcknowledgementQueries>();
         return services;
     }
 }

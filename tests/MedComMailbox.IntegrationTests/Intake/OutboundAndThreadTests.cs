@@ -37,14 +37,7 @@ public sealed class OutboundAndThreadTests : IDisposable
     private List<string> EnvelopesSent() =>
         _app.OutboundAnswers().Where(a => a.File.Contains("-carecommunication-", StringComparison.Ordinal)).Select(a => a.File).ToList();
 
-    /// <summary>The GP's acknowledgement of our reply, built as the GP's system would.</summary>
-    private static byte[] GpAcknowledgement(AcknowledgementOutcome outcome)
-    {
-        var read = new InboundReader([new MailboxIdentity(Samples.GpGln, "2345671000016005", "Lægerne i Eksempelby")]).Read(Samples.Read("carecommunication/reply-from-mailbox.json"), null);
-        var issues = outcome == AcknowledgementOutcome.Ok ? Array.Empty<MedComIssue>() : [MedComErrors.SyntaxInvalid.At()];
-        var bundle = AcknowledgementBuilder.Build((MedComFhirMessage)read.Parsed!, outcome, issues, new MailboxIdentity(Samples.GpGln, "2345671000016005", "Lægerne i Eksempelby"), DateTimeOffset.UtcNow);
-        return System.Text.Encoding.UTF8.GetBytes(FhirCodec.ToJson(bundle));
-    }
+    private static byte[] GpAcknowledgement(AcknowledgementOutcome outcome) => GpAcknowledgements.OfOurReply(outcome);
 
     [Fact]
     public async Task A_sent_message_is_resent_twice_with_new_envelope_ids_then_flagged()

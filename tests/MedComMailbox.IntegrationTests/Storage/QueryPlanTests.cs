@@ -34,7 +34,6 @@ public sealed class QueryPlanTests : IDisposable
         // is published again. It has to look at all of them; it is also the code issue 12 reworks.
         ["MedComMailbox.Infrastructure.Outbox.OutboxStore.RequeueUnconsumedAsync"] = "start-up recovery",
     };
-    private static readonly MailboxIdentity Gp = new(Samples.GpGln, "2345671000016005", "Lægerne i Eksempelby");
     private static readonly MailboxIdentity Us = new(Samples.CoordinationGln, "1234561000016001", "Koordinationsudvalget for børn og unge, Eksempel Kommune");
 
     private readonly MailboxApp _app;
@@ -154,7 +153,7 @@ public sealed class QueryPlanTests : IDisposable
                 Samples.Read("carecommunication/reply-from-mailbox.json"), "MCM:FDIS91#regarding-referral", Samples.GpGln),
             Us,
             CancellationToken.None);
-        using (var ack = await _app.PostAsync("/api/intake", GpAcknowledgement(), "application/fhir+json"))
+        using (var ack = await _app.PostAsync("/api/intake", GpAcknowledgements.OfOurReply(AcknowledgementOutcome.Ok), "application/fhir+json"))
         {
             Assert.Equal(HttpStatusCode.Accepted, ack.StatusCode);
         }
@@ -170,18 +169,16 @@ public sealed class QueryPlanTests : IDisposable
 
         using var staff = await PageClient.StaffAsync(_app, "sundhedsplejerske");
         var message = await _app.QuerySingleAsync<string>("SELECT message_id FROM inbox_items ORDER BY received_at LIMIT 1");
-        foreach (var page in new[] { "/indbakke", "/indbakke?visning=nye", $"/beskeder/{message}", "/sager", $"/sager/{caseId}" })
+        foreach (var page in new[]
+                 {
+                     "/indbakke", "/indbakke?visning=nye", $"/beskeder/{message}", "/sager", $"/sager/{caseId}",
+                     "/indbakke/kvitteringer", "/indbakke/kvitteringer?kode=fatal-error", "/indbakke/kvitteringer?retning=modtagne",
+                     "/indbakke/kvitteringer?retning=modtagne&kode=venter", $"/indbakke/kvitteringer?retning=modtagne&efter=1700000000000_{Guid.Empty}",
+                 })
         {
             var (status, _) = await staff.GetPageAsync(page);
             Assert.Equal(HttpStatusCode.OK, status);
         }
-    }
-
-    private static byte[] GpAcknowledgement()
-    {
-        var read = new InboundReader([Gp]).Read(Samples.Read("carecommunication/reply-from-mailbox.json"), null);
-        var bundle = AcknowledgementBuilder.Build((MedComFhirMessage)read.Parsed!, AcknowledgementOutcome.Ok, [], Gp, DateTimeOffset.UtcNow);
-        return Encoding.UTF8.GetBytes(FhirCodec.ToJson(bundle));
     }
 
     /// <summary>

@@ -3,6 +3,8 @@ using System.Text;
 using MedComMailbox.IntegrationTests.Intake;
 using MedComMailbox.IntegrationTests.Support;
 using MedComMailbox.MedCom;
+using MedComMailbox.Workflow.Inbox;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MedComMailbox.IntegrationTests.Web;
 
@@ -237,6 +239,98 @@ public sealed class InboxPagesTests : IDisposable
         Assert.DoesNotContain("handler=Reply", view, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, reply.StatusCode);
         Assert.Equal("new", await _app.QuerySingleAsync<string>("SELECT state FROM inbox_items WHERE message_id = @id", new { id = messageId })); // reading is not handling
+    }
+
+    [Fact]
+    public async Task The_acknowledgement_overview_lists_what_we_answered_and_what_we_were_answered_filtered_and_within_the_users_mailboxes()
+    {
+        var referral = await ReceiveAsync("carecommunication/gp-referral-child.json");             // coordination: we answer ok
+        var healthVisitors = await ReceiveAsync("carecommunication/other-category-with-topic.json"); // health visitors: ok
+        using (var invalid = await _app.PostAsync("/api/intake", Samples.Read("invalid/category-unknown.json"), "application/fhir+json"))
+        {
+            Assert.False(invalid.IsSuccessStatusCode);
+        }
+
+        var rejected = await _app.QuerySingleAsync<string>("SELECT id FROM messages WHERE status = 'rejected'"); // health visitors: fatal-error
+        using var client = await PageClient.StaffAsync(_app, "sundhedsplejerske");
+        var referralReply = await ReplyAsync(client, referral);
+        var healthVisitorsReply = await ReplyAsync(client, healthVisitors);
+        await AcknowledgeAsync(referralReply, AcknowledgementOutcome.Ok);
+        await AcknowledgeAsync(healthVisitorsReply, AcknowledgementOutcome.TransientError); // still waiting for ok
+
+        var (status, sent) = await client.GetPageAsync("/indbakke/kvitteringer");
+        var (_, sentFatal) = await client.GetPageAsync("/indbakke/kvitteringer?kode=fatal-error");
+        var (_, sentOk) = await client.GetPageAsync("/indbakke/kvitteringer?kode=ok");
+        var (_, received) = await client.GetPageAsync("/indbakke/kvitteringer?retning=modtagne");
+        var (_, waiting) = await client.GetPageAsync("/indbakke/kvitteringer?retning=modtagne&kode=venter");
+        var (_, receivedOk) = await client.GetPageAsync("/indbakke/kvitteringer?retning=modtagne&kode=ok");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("href=\"/indbakke/kvitteringer\"", (await client.GetPageAsync("/indbakke")).Html, StringComparison.Ordinal);
+        Assert.True(sent.IndexOf($"/beskeder/{rejected}", StringComparison.Ordinal) is var r and >= 0
+            && r < sent.IndexOf($"/beskeder/{healthVisitors}", StringComparison.Ordinal)
+            && sent.IndexOf($"/beskeder/{healthVisitors}", StringComparison.Ordinal) < sent.IndexOf($"/beskeder/{referral}", StringComparison.Ordinal),
+            "what we sent, newest first");
+        Assert.Contains("lokationsnummer 5790000882007", sent, StringComparison.Ordinal); // to whom
+        Assert.Contains("Positiv (ok)", sent, StringComparison.Ordinal);
+        Assert.Contains("Afvist (fatal-error)", sent, StringComparison.Ordinal);
+        Assert.DoesNotContain($"/beskeder/{referralReply}", sent, StringComparison.Ordinal); // what we sent is on the other side
+        Assert.Contains($"/beskeder/{rejected}", sentFatal, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetPageAsync($"/beskeder/{rejected}")).Status); // the link to what we refused works
+        Assert.DoesNotContain($"/beskeder/{referral}", sentFatal, StringComparison.Ordinal);
+        Assert.Contains($"/beskeder/{referral}", sentOk, StringComparison.Ordinal);
+        Assert.Contains($"/beskeder/{healthVisitors}", sentOk, StringComparison.Ordinal);
+        Assert.DoesNotContain($"/beskeder/{rejected}", sentOk, StringComparison.Ordinal);
+
+        Assert.True(received.IndexOf($"/beskeder/{healthVisitorsReply}", StringComparison.Ordinal) is var h and >= 0
+            && h < received.IndexOf($"/beskeder/{referralReply}", StringComparison.Ordinal), "what we received, newest message first");
+        Assert.DoesNotContain($"/beskeder/{referral}\"", received, StringComparison.Ordinal);
+        Assert.Contains("Midlertidig fejl (transient-error)", received, StringComparison.Ordinal);
+        Assert.Contains("Venter på kvittering", received, StringComparison.Ordinal);
+        Assert.Contains("1 gang", received, StringComparison.Ordinal); // how often it went out
+        Assert.Contains($"/beskeder/{healthVisitorsReply}", waiting, StringComparison.Ordinal);
+        Assert.DoesNotContain($"/beskeder/{referralReply}", waiting, StringComparison.Ordinal);
+        Assert.Contains($"/beskeder/{referralReply}", receivedOk, StringComparison.Ordinal);
+        Assert.DoesNotContain($"/beskeder/{healthVisitorsReply}", receivedOk, StringComparison.Ordinal);
+
+        // Paged: one row a page, the second page continues after the first.
+        var queries = _app.Services.GetRequiredService<AcknowledgementQueries>();
+        var first = await queries.ListAsync(new AcknowledgementFilter(PageSize: 1), new HashSet<string>(), CancellationToken.None);
+        var second = await queries.ListAsync(new AcknowledgementFilter(After: first.Next, PageSize: 1), new HashSet<string>(), CancellationToken.None);
+        var third = await queries.ListAsync(new AcknowledgementFilter(After: second.Next, PageSize: 1), new HashSet<string>(), CancellationToken.None);
+        Assert.Equal([rejected, healthVisitors, referral], new[] { first, second, third }.Select(p => Assert.Single(p.Sent).MessageId.ToString()));
+        Assert.Null(third.Next);
+
+        // A user of the health visitors' mailbox sees only that mailbox's acknowledgements.
+        using var limited = await PageClient.StaffAsync(_app, "begraenset");
+        var (_, limitedSent) = await limited.GetPageAsync("/indbakke/kvitteringer");
+        var (_, limitedReceived) = await limited.GetPageAsync("/indbakke/kvitteringer?retning=modtagne");
+        var (_, limitedOther) = await limited.GetPageAsync($"/indbakke/kvitteringer?retning=modtagne&postkasse={Samples.CoordinationGln}");
+        Assert.Contains($"/beskeder/{healthVisitors}", limitedSent, StringComparison.Ordinal);
+        Assert.Contains($"/beskeder/{rejected}", limitedSent, StringComparison.Ordinal);
+        Assert.DoesNotContain($"/beskeder/{referral}", limitedSent, StringComparison.Ordinal);
+        Assert.Contains($"/beskeder/{healthVisitorsReply}", limitedReceived, StringComparison.Ordinal);
+        Assert.DoesNotContain($"/beskeder/{referralReply}", limitedReceived, StringComparison.Ordinal);
+        Assert.DoesNotContain($"/beskeder/{referralReply}", limitedOther, StringComparison.Ordinal); // asking for another mailbox gives nothing
+        Assert.DoesNotContain("Koordinationsudvalget for børn og unge", limitedSent, StringComparison.Ordinal);
+    }
+
+    /// <summary>Replies to a received message through its page; returns our id of the reply.</summary>
+    private async Task<string> ReplyAsync(PageClient client, string messageId)
+    {
+        using var reply = await client.PostFormAsync($"/beskeder/{messageId}", $"/beskeder/{messageId}?handler=Reply", new() { ["tekst"] = "Tak, vi har modtaget beskeden." });
+        Assert.Equal(HttpStatusCode.Redirect, reply.StatusCode);
+        // The workflow may have sent its own message on the same one (the referral's receipt): the reply is the one with our text.
+        return await _app.QuerySingleAsync<string>(
+            "SELECT id FROM messages WHERE direction = 'out' AND parent_id = @messageId AND raw LIKE '%Tak, vi har modtaget beskeden.%'", new { messageId });
+    }
+
+    /// <summary>The GP acknowledges our message with <paramref name="outcome"/>.</summary>
+    private async Task AcknowledgeAsync(string ourMessage, AcknowledgementOutcome outcome)
+    {
+        var raw = await _app.QuerySingleAsync<byte[]>("SELECT raw FROM messages WHERE id = @ourMessage", new { ourMessage });
+        using var response = await _app.PostAsync("/api/intake", GpAcknowledgements.Of(raw, outcome), "application/fhir+json");
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
 
     /// <summary>Posts a sample to the intake and waits until triage has put it in the inbox; returns our message id.</summary>
