@@ -165,6 +165,8 @@ public sealed partial class DanishPagesTests : IDisposable
             ["/start"] = "/start",
             ["/indbakke"] = "/indbakke?visning=alle",
             ["/indbakke/skriv"] = "/indbakke/skriv",
+            ["/indbakke/kvitteringer"] = "/indbakke/kvitteringer",
+            ["/indbakke/kvitteringer (modtaget af os)"] = "/indbakke/kvitteringer?retning=modtagne",
             ["/beskeder/{id:guid}"] = $"/beskeder/{referralId}",
             ["/sager"] = "/sager",
             ["/sager/kraever-handling"] = "/sager/kraever-handling",

@@ -273,7 +273,7 @@ public sealed class InboxPagesTests : IDisposable
             "what we sent, newest first");
         Assert.Contains("lokationsnummer 5790000882007", sent, StringComparison.Ordinal); // to whom
         Assert.Contains("Positiv (ok)", sent, StringComparison.Ordinal);
-        Assert.Contains("Afvist (fatal-error)", sent, StringComparison.Ordinal);
+        Assert.Contains("Afvist (&#x27;fatal-error&#x27;)", sent, StringComparison.Ordinal);
         Assert.DoesNotContain($"/beskeder/{referralReply}", sent, StringComparison.Ordinal); // what we sent is on the other side
         Assert.Contains($"/beskeder/{rejected}", sentFatal, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await client.GetPageAsync($"/beskeder/{rejected}")).Status); // the link to what we refused works
@@ -285,7 +285,7 @@ public sealed class InboxPagesTests : IDisposable
         Assert.True(received.IndexOf($"/beskeder/{healthVisitorsReply}", StringComparison.Ordinal) is var h and >= 0
             && h < received.IndexOf($"/beskeder/{referralReply}", StringComparison.Ordinal), "what we received, newest message first");
         Assert.DoesNotContain($"/beskeder/{referral}\"", received, StringComparison.Ordinal);
-        Assert.Contains("Midlertidig fejl (transient-error)", received, StringComparison.Ordinal);
+        Assert.Contains("Midlertidig fejl (&#x27;transient-error&#x27;)", received, StringComparison.Ordinal);
         Assert.Contains("Venter på kvittering", received, StringComparison.Ordinal);
         Assert.Contains("1 gang", received, StringComparison.Ordinal); // how often it went out
         Assert.Contains($"/beskeder/{healthVisitorsReply}", waiting, StringComparison.Ordinal);

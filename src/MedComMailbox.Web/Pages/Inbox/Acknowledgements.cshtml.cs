@@ -44,8 +44,8 @@ public sealed class AcknowledgementsModel(AcknowledgementQueries queries, IOptio
     {
         "ok" => "Positiv (ok)",
         "positive" => "Positiv kvittering (OIOXML)",
-        "transient-error" => "Midlertidig fejl (transient-error)",
-        "fatal-error" => "Afvist (fatal-error)",
+        "transient-error" => "Midlertidig fejl ('transient-error')",
+        "fatal-error" => "Afvist ('fatal-error')",
         "negative" => "Negativ kvittering (OIOXML)",
         null => "Ingen kvittering endnu",
         _ => code,
