@@ -3,7 +3,7 @@ using MedComMailbox.Infrastructure.Audit;
 using MedComMailbox.Infrastructure.Bus;
 using MedComMailbox.Infrastructure.Citizens;
 using MedComMailbox.Infrastructure.Hosting;
-using MedComMailbox.Infrastructure.Retention;
+using MedComMailbox.Workflow.Retention;
 using MedComMailbox.Infrastructure.Telemetry;
 using MedComMailbox.Web.Features.Health;
 using MedComMailbox.Workflow;

@@ -46,6 +46,14 @@ public sealed class CourseStore(MailboxDatabase database)
 
     public MailboxDatabase Database => database;
 
+    /// <summary>The retention: the courses and action plans of deleted cases, in the deleting transaction.</summary>
+    public static async Task DeleteForCasesAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> caseIds)
+    {
+        var p = new { ids = caseIds };
+        await connection.ExecuteAsync("DELETE FROM action_plans WHERE case_id IN @ids", p, transaction);
+        await connection.ExecuteAsync("DELETE FROM courses WHERE case_id IN @ids", p, transaction);
+    }
+
     public static string Serialize(ChildCourseSnapshot snapshot) => JsonSerializer.Serialize(snapshot, Json);
 
     public static ChildCourseSnapshot Deserialize(string json) =>

@@ -74,6 +74,18 @@ public static class InboxStore
             "UPDATE inbox_items SET state = 'done', handled_at = @now, handled_by = @name, read_at = COALESCE(read_at, @now) WHERE message_id IN @ids AND state <> 'done'",
             new { now, name, ids = messageIds.ToArray() }, transaction);
 
+    /// <summary>The retention: the ledger rows and inbox items of messages being deleted, in the deleting transaction.</summary>
+    public static async Task DeleteForMessagesAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> messageIds)
+    {
+        var p = new { ids = messageIds };
+        await connection.ExecuteAsync("DELETE FROM consumed WHERE message_id IN @ids", p, transaction);
+        await connection.ExecuteAsync("DELETE FROM inbox_items WHERE message_id IN @ids", p, transaction);
+    }
+
+    /// <summary>The retention: items whose case is deleted stay in the inbox, without the case.</summary>
+    public static Task UnlinkCasesAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> caseIds) =>
+        connection.ExecuteAsync("UPDATE inbox_items SET case_id = NULL WHERE case_id IN @ids", new { ids = caseIds }, transaction);
+
     private static string MailboxCondition(IReadOnlyCollection<string> allowed) => allowed.Count == 0 ? "" : " AND mailbox_gln IN @allowed";
 
     private static DynamicParameters Parameters(IReadOnlyCollection<string> allowed, object values)

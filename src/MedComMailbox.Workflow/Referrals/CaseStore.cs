@@ -47,6 +47,20 @@ public sealed class CaseStore(MailboxDatabase database)
 
     public MailboxDatabase Database => database;
 
+    /// <summary>
+    /// The retention: deleted cases with their timeline, deadlines, consent tokens and message links (their letters, course
+    /// and inbox links are deleted by their own stores first). Returns how many cases went.
+    /// </summary>
+    public static async Task<int> DeleteAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> caseIds)
+    {
+        var p = new { ids = caseIds };
+        await connection.ExecuteAsync("DELETE FROM case_events WHERE case_id IN @ids", p, transaction);
+        await connection.ExecuteAsync("DELETE FROM deadlines WHERE case_id IN @ids", p, transaction);
+        await connection.ExecuteAsync("DELETE FROM consent_tokens WHERE case_id IN @ids", p, transaction);
+        await connection.ExecuteAsync("DELETE FROM case_messages WHERE case_id IN @ids", p, transaction);
+        return await connection.ExecuteAsync("DELETE FROM cases WHERE id IN @ids", p, transaction);
+    }
+
     /// <summary>Something about the case needs a person (a letter that could not be delivered): the case list shows the flag.</summary>
     public static Task FlagAsync(DbConnection connection, DbTransaction transaction, string caseId) =>
         connection.ExecuteAsync("UPDATE cases SET flagged = 1 WHERE id = @caseId", new { caseId }, transaction);

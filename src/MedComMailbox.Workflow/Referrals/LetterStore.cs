@@ -144,6 +144,13 @@ public sealed class LetterStore(MailboxDatabase database)
 
         return caseId;
     }
+
+    /// <summary>The retention: letters by id (closed cases' letters past their period) or all letters of deleted cases.</summary>
+    public static Task<int> DeleteAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> ids) =>
+        connection.ExecuteAsync("DELETE FROM letters WHERE id IN @ids", new { ids }, transaction);
+
+    public static Task<int> DeleteForCasesAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> caseIds) =>
+        connection.ExecuteAsync("DELETE FROM letters WHERE case_id IN @ids", new { ids = caseIds }, transaction);
 }
 
 /// <summary>A letter as a case effect queues it (the rendered text; the party's role decides the voice).</summary>

@@ -8,7 +8,7 @@ using MedComMailbox.Infrastructure.Configuration;
 using MedComMailbox.Infrastructure.Cpr;
 using MedComMailbox.Infrastructure.DigitalPost;
 using MedComMailbox.Infrastructure.Hosting;
-using MedComMailbox.Infrastructure.Retention;
+using MedComMailbox.Workflow.Retention;
 using MedComMailbox.Infrastructure.Storage;
 using MedComMailbox.Infrastructure.Telemetry;
 using MedComMailbox.Infrastructure.Vans;

@@ -2,7 +2,7 @@ using MedComMailbox.Infrastructure.Alerts;
 using MedComMailbox.Infrastructure.Bus;
 using MedComMailbox.Infrastructure.Citizens;
 using MedComMailbox.Infrastructure.Hosting;
-using MedComMailbox.Infrastructure.Retention;
+using MedComMailbox.Workflow.Retention;
 using MedComMailbox.Infrastructure.Telemetry;
 using MedComMailbox.IntegrationTests.Support;
 using MedComMailbox.Workflow;

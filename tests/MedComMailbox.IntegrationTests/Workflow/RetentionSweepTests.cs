@@ -1,13 +1,14 @@
 using Dapper;
-using MedComMailbox.Infrastructure.Retention;
+using MedComMailbox.Workflow.Retention;
 using MedComMailbox.Infrastructure.Storage;
-using MedComMailbox.Infrastructure.Tests.Configuration;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
-namespace MedComMailbox.Infrastructure.Tests.Retention;
+namespace MedComMailbox.IntegrationTests.Workflow;
 
 /// <summary>Retention over a real SQLite schema with a fake clock: what is old goes, an open case keeps everything of it.</summary>
 public sealed class RetentionSweepTests : IDisposable
@@ -201,7 +202,12 @@ public sealed class RetentionSweepTests : IDisposable
     [InlineData("Retention:Messages", "5.00:00:00")]
     [InlineData("Retention:Cases", "1.00:00:00")]
     [InlineData("Retention:Letters", "40000.00:00:00")]
-    public void A_period_shorter_than_a_month_or_longer_than_a_century_is_refused(string key, string value) =>
-        Assert.Contains(StartupValidation.Failures(StartupValidation.Valid((key, value)), (s, c) => s.AddMailboxRetention(c)),
+    public void A_period_shorter_than_a_month_or_longer_than_a_century_is_refused(string key, string value)
+    {
+        var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
+        using var services = new ServiceCollection().AddSingleton<IConfiguration>(settings).AddMailboxRetention(settings).BuildServiceProvider();
+        var refused = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<RetentionOptions>>().Value);
+        Assert.Contains(refused.Failures,
             f => f.StartsWith($"{key} {TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture)} must be between 30 days and 100 years", StringComparison.Ordinal));
+    }
 }

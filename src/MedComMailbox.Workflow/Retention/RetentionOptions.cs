@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace MedComMailbox.Infrastructure.Retention;
+namespace MedComMailbox.Workflow.Retention;
 
 /// <summary>
 /// How long the mailbox keeps what it stores (section <c>Retention</c>; the audit log has its own, <c>Audit:RetentionMonths</c>), run by the worker (wherever <c>Bus:RunConsumers</c>

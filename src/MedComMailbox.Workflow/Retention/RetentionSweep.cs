@@ -4,6 +4,9 @@ using MedComMailbox.Infrastructure.Bus;
 using MedComMailbox.Infrastructure.Configuration;
 using MedComMailbox.Infrastructure.Outbox;
 using MedComMailbox.Infrastructure.Storage;
+using MedComMailbox.Workflow.Course;
+using MedComMailbox.Workflow.Inbox;
+using MedComMailbox.Workflow.Referrals;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,7 +14,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace MedComMailbox.Infrastructure.Retention;
+namespace MedComMailbox.Workflow.Retention;
 
 /// <summary>What one run deleted: counts only.</summary>
 public sealed record RetentionResult(int Cases, int Messages, int Letters);
@@ -56,7 +59,7 @@ public sealed partial class RetentionSweep(MailboxDatabase database, IOptions<Re
             Cutoff(o.Messages),
             cancellationToken);
         var letters = await RepeatAsync<string>(
-            ids => DeleteByIdAsync("letters", ids),
+            ids => (connection, transaction) => LetterStore.DeleteAsync(connection, transaction, ids),
             $"""
             SELECT l.id FROM letters l
             WHERE l.created_at < @cutoff AND l.status NOT IN ('pending', 'sending')
@@ -97,15 +100,10 @@ public sealed partial class RetentionSweep(MailboxDatabase database, IOptions<Re
         return total;
     }
 
-    private static Func<DbConnection, DbTransaction, Task<int>> DeleteByIdAsync<TId>(string table, IReadOnlyList<TId> ids) =>
-        (connection, transaction) => connection.ExecuteAsync($"DELETE FROM {table} WHERE id IN @ids", new { ids }, transaction);
-
     private static Func<DbConnection, DbTransaction, Task<int>> DeleteMessagesAsync(IReadOnlyList<string> ids) => async (connection, transaction) =>
     {
-        var p = new { ids };
         await OutboxStore.DeleteForMessagesAsync(connection, transaction, ids);
-        await connection.ExecuteAsync("DELETE FROM consumed WHERE message_id IN @ids", p, transaction);
-        await connection.ExecuteAsync("DELETE FROM inbox_items WHERE message_id IN @ids", p, transaction);
+        await InboxStore.DeleteForMessagesAsync(connection, transaction, ids);
         return await MessageStore.DeleteAsync(connection, transaction, ids);
     };
 
@@ -130,15 +128,10 @@ public sealed partial class RetentionSweep(MailboxDatabase database, IOptions<Re
             await DeleteMessagesAsync(chunk)(connection, transaction);
         }
 
-        await connection.ExecuteAsync("DELETE FROM letters WHERE case_id IN @ids", p, transaction);
-        await connection.ExecuteAsync("DELETE FROM case_events WHERE case_id IN @ids", p, transaction);
-        await connection.ExecuteAsync("DELETE FROM deadlines WHERE case_id IN @ids", p, transaction);
-        await connection.ExecuteAsync("DELETE FROM consent_tokens WHERE case_id IN @ids", p, transaction);
-        await connection.ExecuteAsync("DELETE FROM case_messages WHERE case_id IN @ids", p, transaction);
-        await connection.ExecuteAsync("DELETE FROM action_plans WHERE case_id IN @ids", p, transaction);
-        await connection.ExecuteAsync("DELETE FROM courses WHERE case_id IN @ids", p, transaction);
-        await connection.ExecuteAsync("UPDATE inbox_items SET case_id = NULL WHERE case_id IN @ids", p, transaction);
-        return await connection.ExecuteAsync("DELETE FROM cases WHERE id IN @ids", p, transaction);
+        await LetterStore.DeleteForCasesAsync(connection, transaction, ids);
+        await CourseStore.DeleteForCasesAsync(connection, transaction, ids);
+        await InboxStore.UnlinkCasesAsync(connection, transaction, ids);
+        return await CaseStore.DeleteAsync(connection, transaction, ids);
     };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention deleted {Cases} closed case(s), {Messages} message(s), {Letters} letter(s)")]
