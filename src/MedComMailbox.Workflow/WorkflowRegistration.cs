@@ -17,6 +17,7 @@ public static class WorkflowRegistration
     public static void AddWorkflowConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<TriageConsumer, TriageConsumerDefinition>();
+        bus.AddConsumer<Course.HandOverMailConsumer, Course.HandOverMailConsumerDefinition>();
     }
 
     /// <summary>
@@ -38,6 +39,7 @@ public static class WorkflowRegistration
         services.AddSingleton<Course.CourseStore>();
         services.AddSingleton<Course.CourseWorkflow>();
         services.AddSingleton<Course.CourseQueries>();
+        services.AddSingleton<Course.HandOverMailer>();
         services.AddOperationsAndStatistics();
         services.AddSingleton<LetterDispatcher>();
         services.AddSingleton<IPostStatusSink>(sp => sp.GetRequiredService<LetterDispatcher>());

@@ -128,6 +128,10 @@ public sealed class CaseStore(MailboxDatabase database)
         await InboxStore.LinkToCaseAsync(connection, transaction, messageId, caseId);
     }
 
+    /// <summary>Flags the case for a person (a version step, so a concurrent command that read the row retries).</summary>
+    public Task FlagAsync(DbConnection connection, DbTransaction transaction, string caseId) =>
+        connection.ExecuteAsync("UPDATE cases SET flagged = 1, version = version + 1 WHERE id = @caseId", new { caseId }, transaction);
+
     public Task AddEventAsync(DbConnection connection, DbTransaction transaction, string caseId, long at, string kind, string text, string? actor) =>
         connection.ExecuteAsync(
             "INSERT INTO case_events (case_id, at, kind, text, actor) VALUES (@caseId, @at, @kind, @text, @actor)",

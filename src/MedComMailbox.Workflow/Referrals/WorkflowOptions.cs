@@ -45,6 +45,9 @@ public sealed class WorkflowOptions : IValidatableObject
     /// <summary>The child's course after the decision: meeting deadlines and the responsible parties the committee chooses among.</summary>
     public CourseOptions Course { get; set; } = new();
 
+    /// <summary>The SMTP server for the hand-over notifications to responsible parties with an <c>Email</c>.</summary>
+    public EmailOptions Email { get; set; } = new();
+
     /// <summary>
     /// Letter texts by kind (GpReceipt, GpReceiptConsentJoined, ConsentRequest, ConsentReminder, ClosedNoConsent, Decision,
     /// CourseMeeting, ConsentStopped, and the child's texts ChildConsentRequest … ChildConsentStopped); a kind left out
@@ -273,6 +276,19 @@ public sealed class WorkflowOptions : IValidatableObject
             }
         }
 
+        if (Email.Host is { Length: > 0 })
+        {
+            if (string.IsNullOrWhiteSpace(Email.From) || !System.Net.Mail.MailAddress.TryCreate(Email.From, out _))
+            {
+                yield return $"Workflow:Email:From '{Email.From}' must be an e-mail address: the sender of the hand-over notifications.";
+            }
+
+            if (Email.Port is < 1 or > 65535)
+            {
+                yield return $"Workflow:Email:Port {Email.Port} must be a port number (587 for STARTTLS, 465 for TLS).";
+            }
+        }
+
         if (Triage.RecentCaseWindow < TimeSpan.Zero)
         {
             yield return "Workflow:Triage:RecentCaseWindow must not be negative.";
@@ -351,6 +367,22 @@ public sealed class WorkflowOptions : IValidatableObject
             new() { Name = "Sundhedsplejen", Contact = "Sundhedsplejens leder" },
             new() { Name = "Familierådgivningen", Contact = "Familierådgivningens visitation" },
         ];
+    }
+
+    /// <summary>
+    /// The SMTP server the hand-over notifications to responsible parties go through (<c>Workflow:Email</c>). Required
+    /// outside Development when a responsible party has an <c>Email</c> (the production checklist).
+    /// </summary>
+    public sealed class EmailOptions
+    {
+        public string? Host { get; set; }
+        public int Port { get; set; } = 587;
+        /// <summary>True: STARTTLS (or TLS on port 465) is required; false only for a local relay or a test server.</summary>
+        public bool UseTls { get; set; } = true;
+        public string? UserName { get; set; }
+        public string? Password { get; set; }
+        /// <summary>The sender address of the notifications, e.g. koordinationsudvalget@kommune.dk.</summary>
+        public string? From { get; set; }
     }
 
     public sealed class ResponsiblePartyOptions
