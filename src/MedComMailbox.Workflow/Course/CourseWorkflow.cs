@@ -49,7 +49,7 @@ public sealed class CourseWorkflow(
         var party = options.Value.Course.ResponsibleParties.FirstOrDefault(p => string.Equals(p.Name, decision.ResponsibleParty, StringComparison.OrdinalIgnoreCase));
         var channel = Channel(decision.ResponsibleParty);
         await cases.AddEventAsync(connection, transaction, caseRow.Id, nowMs, "course",
-            $"Sagen er overdraget til {decision.ResponsibleParty}{(party?.Contact is { Length: > 0 } c ? $" ({c})" : "")}; {channel}; opstartsmødet skal holdes senest {Day(course.Milestones[0].Deadline!.Value)}", actor);
+            $"Sagen er overdraget til {decision.ResponsibleParty}{(party?.Contact is { Length: > 0 } c ? $" ({c})" : "")}; besked: {channel}; opstartsmødet skal holdes senest {Day(course.Milestones[0].Deadline!.Value)}", actor);
         await NotifyAsync(connection, transaction, caseRow, decision.ResponsibleParty, HandOverMailConsumer.HandOver, now);
         await audit.RecordAsync(connection, transaction, new AuditEntry(actor ?? "Systemet", AuditActions.HandOverCourse, $"Overdragelse til indsatsansvarlig: {decision.ResponsibleParty}", caseRow.ChildCpr, "case", caseRow.Id));
         await ApplyAsync(connection, transaction, caseRow, course, effects, now, actor);
@@ -73,7 +73,7 @@ public sealed class CourseWorkflow(
         await courses.UpdateAsync(connection, transaction, row);
         var why = reason == "consent withdrawn" ? "samtykket er trukket tilbage" : "samtykket gælder ikke længere";
         await cases.AddEventAsync(connection, transaction, caseRow.Id, now.ToUnixTimeMilliseconds(), "course",
-            $"Forløbet er standset, fordi {why}; {course.ResponsibleParty}: {Channel(course.ResponsibleParty)}", actor);
+            $"Forløbet er standset, fordi {why}; besked til {course.ResponsibleParty}: {Channel(course.ResponsibleParty)}", actor);
         await NotifyAsync(connection, transaction, caseRow, course.ResponsibleParty, HandOverMailConsumer.Stop, now);
         await audit.RecordAsync(connection, transaction, new AuditEntry(actor ?? "Systemet", AuditActions.StopCourse, $"Besked til indsatsansvarlig om standset sag: {course.ResponsibleParty}", caseRow.ChildCpr, "case", caseRow.Id));
     }
@@ -82,9 +82,9 @@ public sealed class CourseWorkflow(
     private string Channel(string responsibleParty) =>
         Party(responsibleParty) switch
         {
-            { Email: { Length: > 0 } email } => $"besked sendes som e-mail med link til sagen ({email})",
-            { Gln: { Length: > 0 } gln } => $"besked via MedCom (lokationsnummer {gln}) sendes ikke automatisk endnu: giv besked på anden vis",
-            _ => "besked gives via udvalgets referat",
+            { Email: { Length: > 0 } email } => $"e-mail med link til sagen sendes til {email}",
+            { Gln: { Length: > 0 } gln } => $"MedCom til lokationsnummer {gln} sendes ikke automatisk; giv besked på anden vis",
+            _ => "via udvalgets referat",
         };
 
     private WorkflowOptions.ResponsiblePartyOptions? Party(string responsibleParty) =>
@@ -104,7 +104,6 @@ public sealed class CourseWorkflow(
         var id = Guid.NewGuid();
         await messages.PublishLaterAsync(connection, transaction, id.ToString(),
             new ResponsiblePartyNotificationDue(id, Guid.Parse(caseRow.Id), caseRow.MailboxGln, responsibleParty, kind, now), now.ToUnixTimeMilliseconds());
-        outboxSignal.Notify();
     }
 
     public Task<bool> PlanAsync(Guid caseId, DateTimeOffset at, string place, IReadOnlyList<string> participants, string staffUser, CancellationToken cancellationToken) =>
