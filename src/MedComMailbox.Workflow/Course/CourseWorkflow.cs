@@ -51,6 +51,13 @@ public sealed class CourseWorkflow(
         await cases.AddEventAsync(connection, transaction, caseRow.Id, nowMs, "course",
             $"Sagen er overdraget til {decision.ResponsibleParty}{(party?.Contact is { Length: > 0 } c ? $" ({c})" : "")}; besked: {channel}; opstartsmødet skal holdes senest {Day(course.Milestones[0].Deadline!.Value)}", actor);
         await NotifyAsync(connection, transaction, caseRow, decision.ResponsibleParty, HandOverMailConsumer.HandOver, now);
+        if (party is { Gln: { Length: > 0 } gln, SorId: { Length: > 0 } sor })
+        {
+            var text = $"{Committee} har overdraget barnets forløb til {party.Name}.\n\nAfgørelse: {decision.Outcome}\n{decision.Summary}\n\n" +
+                $"Opstartsmødet skal holdes senest {Day(course.Milestones[0].Deadline!.Value)}. Se sagen: {CaseLink(caseRow.Id)}";
+            await caseEffects.SendToResponsiblePartyAsync(connection, transaction, caseRow, gln, sor, party.Name, "Overdragelse fra koordinationsudvalget", text, "HandOver", now);
+            await cases.AddEventAsync(connection, transaction, caseRow.Id, nowMs, "course", $"Overdragelse sendt til {party.Name} som MedCom-besked (lokationsnummer {gln})", actor);
+        }
         await audit.RecordAsync(connection, transaction, new AuditEntry(actor ?? "Systemet", AuditActions.HandOverCourse, $"Overdragelse til indsatsansvarlig: {decision.ResponsibleParty}", caseRow.ChildCpr, "case", caseRow.Id));
         await ApplyAsync(connection, transaction, caseRow, course, effects, now, actor);
     }
@@ -75,17 +82,38 @@ public sealed class CourseWorkflow(
         await cases.AddEventAsync(connection, transaction, caseRow.Id, now.ToUnixTimeMilliseconds(), "course",
             $"Forløbet er standset, fordi {why}; besked til {course.ResponsibleParty}: {Channel(course.ResponsibleParty)}", actor);
         await NotifyAsync(connection, transaction, caseRow, course.ResponsibleParty, HandOverMailConsumer.Stop, now);
+        if (Party(course.ResponsibleParty) is { Gln: { Length: > 0 } gln, SorId: { Length: > 0 } sor } party)
+        {
+            await caseEffects.SendToResponsiblePartyAsync(connection, transaction, caseRow, gln, sor, party.Name, "Forløbet er standset",
+                $"Forløbet, som {Committee} overdrog til {party.Name}, er standset, fordi {why}. Se sagen: {CaseLink(caseRow.Id)}", "CourseStopped", now);
+            await cases.AddEventAsync(connection, transaction, caseRow.Id, now.ToUnixTimeMilliseconds(), "course",
+                $"Besked om standset forløb sendt til {party.Name} som MedCom-besked (lokationsnummer {gln})", actor);
+        }
+
         await audit.RecordAsync(connection, transaction, new AuditEntry(actor ?? "Systemet", AuditActions.StopCourse, $"Besked til indsatsansvarlig om standset sag: {course.ResponsibleParty}", caseRow.ChildCpr, "case", caseRow.Id));
     }
 
     /// <summary>How the party hears of it, as the timeline says it at the decision: "sendt" is written only when it is sent.</summary>
-    private string Channel(string responsibleParty) =>
-        Party(responsibleParty) switch
+    private string Channel(string responsibleParty)
+    {
+        var party = Party(responsibleParty);
+        var ways = new List<string>();
+        if (party?.Email is { Length: > 0 } email)
         {
-            { Email: { Length: > 0 } email } => $"e-mail med link til sagen sendes til {email}",
-            { Gln: { Length: > 0 } gln } => $"MedCom til lokationsnummer {gln} sendes ikke automatisk; giv besked på anden vis",
-            _ => "via udvalgets referat",
-        };
+            ways.Add($"e-mail med link til sagen sendes til {email}");
+        }
+
+        if (party?.Gln is { Length: > 0 } gln)
+        {
+            ways.Add($"MedCom-besked til lokationsnummer {gln}");
+        }
+
+        return ways.Count == 0 ? "via udvalgets referat" : string.Join(" og ", ways);
+    }
+
+    private string Committee => options.Value.Committee;
+
+    private string CaseLink(string caseId) => $"{options.Value.PublicBaseUrl.ToString().TrimEnd('/')}/sager/{caseId}";
 
     private WorkflowOptions.ResponsiblePartyOptions? Party(string responsibleParty) =>
         options.Value.Course.ResponsibleParties.FirstOrDefault(p => string.Equals(p.Name, responsibleParty, StringComparison.OrdinalIgnoreCase));

@@ -91,7 +91,7 @@ public sealed partial class HandOverMailConsumer(
     /// <summary>The mail's subject and text: the party, the committee and the link; no CPR, no name, no health text.</summary>
     public static (string Subject, string Body) Text(ResponsiblePartyNotificationDue due, WorkflowOptions options)
     {
-        var committee = $"{options.Signature.GivenName} {options.Signature.FamilyName}".Trim();
+        var committee = options.Committee;
         var link = $"{options.PublicBaseUrl.ToString().TrimEnd('/')}/sager/{due.CaseId}";
         const string Footer = "\n\nLinket kræver, at du er logget ind som medarbejder. Denne e-mail indeholder ingen personoplysninger; læs sagen i postkassen.\n";
         return due.Kind == Stop

@@ -270,6 +270,11 @@ public sealed class WorkflowOptions : IValidatableObject
                 yield return $"Workflow:Course:ResponsibleParties:{i}:Gln '{gln}' is not a location number: 13 digits ending in the GS1 check digit.";
             }
 
+            if (party.Gln is { Length: > 0 } && (party.SorId is not { Length: >= 6 and <= 20 } sor || !sor.All(char.IsAsciiDigit)))
+            {
+                yield return $"Workflow:Course:ResponsibleParties:{i}:SorId '{party.SorId}' must be the unit's SOR id (6–20 digits): the MedCom hand-over to its Gln needs it.";
+            }
+
             if (party.Email is { Length: > 0 } email && !System.Net.Mail.MailAddress.TryCreate(email, out _))
             {
                 yield return $"Workflow:Course:ResponsibleParties:{i}:Email '{email}' is not an e-mail address.";
@@ -390,8 +395,10 @@ public sealed class WorkflowOptions : IValidatableObject
         public string Name { get; set; } = "";
         /// <summary>Who to contact there (name, title or phone), shown on the case.</summary>
         public string? Contact { get; set; }
-        /// <summary>Hand-over by MedCom: the unit's location number.</summary>
+        /// <summary>Hand-over by MedCom: the unit's location number (a CareCommunication with the decision goes there).</summary>
         public string? Gln { get; set; }
+        /// <summary>With <see cref="Gln"/>: the unit's SOR id, the receiver endpoint of the MedCom message.</summary>
+        public string? SorId { get; set; }
         /// <summary>Hand-over by secure e-mail notification (a link to the case, no personal data in the mail).</summary>
         public string? Email { get; set; }
     }

@@ -59,7 +59,7 @@ public sealed class HandOverMailTests : IDisposable
         Assert.Equal(Address, Assert.Single(message.To.Mailboxes).Address);
         Assert.Equal($"En ny sag er overdraget til {Party}", message.Subject);
         var text = message.TextBody;
-        Assert.Contains($"En ny sag er overdraget til {Party} fra Koordinationsudvalget Eksempel Kommune. Se sagen: http://localhost:5080/sager/{id}", text, StringComparison.Ordinal);
+        Assert.Contains($"En ny sag er overdraget til {Party} fra Koordinationsudvalget for børn og unge. Se sagen: http://localhost:5080/sager/{id}", text, StringComparison.Ordinal);
         AssertNoPersonalData(mail.Data, cpr, name);
         var events = await EventsAsync(id);
         Assert.Contains(events, e => e.StartsWith($"Sagen er overdraget til {Party} (PPR Nords sekretariat); besked: e-mail med link til sagen sendes til {Address}", StringComparison.Ordinal));
@@ -84,6 +84,33 @@ public sealed class HandOverMailTests : IDisposable
         await Task.Delay(500);
         Assert.Equal(2, _smtp.ReceivedEmailCount);
         Assert.DoesNotContain(await EventsAsync(id), e => e.Contains("kunne ikke sendes", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_party_with_a_location_number_is_sent_a_medcom_message_with_the_decision_in_the_case()
+    {
+        const string Gln = "5790000123452";
+        using var host = new FakeClockMailbox(new Dictionary<string, string?>
+        {
+            ["Workflow:Course:ResponsibleParties:0:Name"] = "Skoletjenesten",
+            ["Workflow:Course:ResponsibleParties:0:Gln"] = Gln,
+            ["Workflow:Course:ResponsibleParties:0:SorId"] = "123456789012",
+        });
+        var id = await host.ReferAsync(Samples.Referral);
+        var onAgenda = await host.ConsentGivenAsync(id);
+        host.Clock.SetUtcNow(onAgenda.Agenda!.Meeting.AddHours(1));
+        Assert.True(await host.Workflow.RecordDecisionAsync(id, "Forløb hos Skoletjenesten", "Skoletjenesten", "Udvalget anbefaler støtte i skolen.", "udvalg", CancellationToken.None));
+
+        var messageId = Assert.Single(await host.App.QueryAsync<string>(
+            "SELECT m.id FROM case_messages c JOIN messages m ON m.id = c.message_id WHERE c.case_id = @id AND c.role = 'HandOver' AND m.direction = 'out' AND m.receiver_gln = @Gln",
+            new { id = id.ToString(), Gln }));
+        Assert.Contains((await host.CaseAsync(id)).Timeline, t => t.Text == $"Overdragelse sendt til Skoletjenesten som MedCom-besked (lokationsnummer {Gln})");
+        await MailboxApp.Eventually(() => host.App.OutboundAnswers().Any(a => a.Summary.ReceiverGln == Gln), "the hand-over in the VANS outbound folder");
+        // The stored CareCommunication (the file in the folder is its VANS envelope) carries the decision and the link.
+        var raw = System.Text.Encoding.UTF8.GetString(await host.App.QuerySingleAsync<byte[]>("SELECT raw FROM messages WHERE id = @messageId", new { messageId }));
+        Assert.Contains("Udvalget anbefaler st", raw, StringComparison.Ordinal);
+        Assert.Contains($"/sager/{id}", raw, StringComparison.Ordinal);
+        Assert.Equal(0, _smtp.ReceivedEmailCount);
     }
 
     private static void AssertNoPersonalData(string raw, string cpr, string name)
