@@ -167,6 +167,14 @@ public sealed class CheckConfigCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_responsible_party_with_a_location_number_but_no_sor_id_is_named() =>
+        AssertContainsLine("ERROR Workflow:Course:ResponsibleParties:0:SorId '' must be the unit's SOR id (6–20 digits): the MedCom hand-over to its Gln needs it.",
+            await Fails(r => Section(r, "Workflow")["Course"] = new JsonObject { ["ResponsibleParties"] = new JsonArray(new JsonObject { ["Name"] = "PPR", ["Gln"] = "5790000123452" }) }));
+
+    private static void AssertContainsLine(string expected, string output) =>
+        Assert.True(output.Contains(expected, StringComparison.Ordinal), output);
+
+    [Fact]
     public async Task An_smtp_sender_that_is_not_an_e_mail_address_is_named() =>
         Assert.Contains("ERROR Workflow:Email:From 'udvalget' must be an e-mail address: the sender of the hand-over notifications.",
             await Fails(r => Section(r, "Workflow")["Email"] = new JsonObject { ["Host"] = "smtp.kommune.invalid", ["From"] = "udvalget" }));
