@@ -21,3 +21,12 @@ public sealed record ReferralReadyForCommittee(
 /// <summary>A case left the workflow: decided, closed without consent, stopped by a refusal or withdrawal, or closed by staff.</summary>
 /// <param name="State">Decided, ClosedNoConsent, ConsentRefused, ConsentWithdrawn, ConsentExpired or ClosedByStaff.</param>
 public sealed record ReferralClosed(Guid CaseId, string MailboxGln, string State, string? Reason, DateTimeOffset ClosedAt);
+
+/// <summary>
+/// The responsible party is to be told of a course by e-mail: handed over after the decision (<c>Kind</c> HandOver) or
+/// stopped because consent ended (<c>Kind</c> Stop). Published through the outbox in the decision's (or the stop's) own
+/// transaction, so the notification survives a crash before it is sent; the workflow's consumer sends it once.
+/// </summary>
+/// <param name="NotificationId">One per notification: the consumer's ledger key.</param>
+/// <param name="ResponsibleParty">The party's configured name (<c>Workflow:Course:ResponsibleParties</c>), not a person.</param>
+public sealed record ResponsiblePartyNotificationDue(Guid NotificationId, Guid CaseId, string MailboxGln, string ResponsibleParty, string Kind, DateTimeOffset At);

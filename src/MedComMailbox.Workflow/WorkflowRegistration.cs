@@ -17,6 +17,7 @@ public static class WorkflowRegistration
     public static void AddWorkflowConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<TriageConsumer, TriageConsumerDefinition>();
+        bus.AddConsumer<Course.HandOverMailConsumer, Course.HandOverMailConsumerDefinition>();
     }
 
     /// <summary>
@@ -26,7 +27,18 @@ public static class WorkflowRegistration
     /// </summary>
     public static IServiceCollection AddReferralWorkflow(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<WorkflowOptions>().BindConfiguration(WorkflowOptions.Section).ValidateSettings().ValidateOnStart();
+        services.AddOptions<WorkflowOptions>().BindConfiguration(WorkflowOptions.Section)
+            // The binder adds a configured list to the built-in one: the municipality's responsible parties replace the
+            // four defaults instead (else a configured "PPR" with an Email hid behind the built-in "PPR" without one).
+            .PostConfigure<IConfiguration>((o, c) =>
+            {
+                var configured = c.GetSection($"{WorkflowOptions.Section}:Course:ResponsibleParties");
+                if (configured.GetChildren().Any())
+                {
+                    o.Course.ResponsibleParties = configured.Get<List<WorkflowOptions.ResponsiblePartyOptions>>() ?? [];
+                }
+            })
+            .ValidateSettings().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<CaseStore>();
         services.AddSingleton<WorkflowSignal>();
@@ -38,6 +50,7 @@ public static class WorkflowRegistration
         services.AddSingleton<Course.CourseStore>();
         services.AddSingleton<Course.CourseWorkflow>();
         services.AddSingleton<Course.CourseQueries>();
+        services.AddSingleton<Course.HandOverMailer>();
         services.AddOperationsAndStatistics();
         services.AddSingleton<LetterStore>();
         services.AddSingleton<LetterDispatcher>();

@@ -146,6 +146,40 @@ public sealed class CheckConfigCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_responsible_party_with_an_email_but_no_smtp_server_is_refused_in_production_naming_the_setting()
+    {
+        const string Sentence = "ERROR A responsible party under Workflow:Course:ResponsibleParties has an Email: set Workflow:Email:Host and Workflow:Email:From (the SMTP server the hand-over notifications go through).";
+        var withParty = (JsonObject r) =>
+        {
+            Section(r, "Workflow").Remove("Email");
+            Section(r, "Workflow")["Course"] = new JsonObject { ["ResponsibleParties"] = new JsonArray(new JsonObject { ["Name"] = "PPR", ["Email"] = "ppr@kommune.invalid" }) };
+        };
+
+        Assert.Contains(Sentence, await Fails(withParty));
+
+        var (exit, output, _) = await Run("check-config", Broken(r =>
+        {
+            withParty(r);
+            Section(r, "Workflow")["Email"] = new JsonObject { ["Host"] = "smtp.kommune.invalid", ["From"] = "udvalget@kommune.invalid" };
+        }), "--environment", "Production");
+        Assert.DoesNotContain("Workflow:Email", output, StringComparison.Ordinal);
+        Assert.True(exit == 0, $"exit {exit}: {output}");
+    }
+
+    [Fact]
+    public async Task A_responsible_party_with_a_location_number_but_no_sor_id_is_named() =>
+        AssertContainsLine("ERROR Workflow:Course:ResponsibleParties:0:SorId '' must be the unit's SOR id (6–20 digits): the MedCom hand-over to its Gln needs it.",
+            await Fails(r => Section(r, "Workflow")["Course"] = new JsonObject { ["ResponsibleParties"] = new JsonArray(new JsonObject { ["Name"] = "PPR", ["Gln"] = "5790000123452" }) }));
+
+    private static void AssertContainsLine(string expected, string output) =>
+        Assert.True(output.Contains(expected, StringComparison.Ordinal), output);
+
+    [Fact]
+    public async Task An_smtp_sender_that_is_not_an_e_mail_address_is_named() =>
+        Assert.Contains("ERROR Workflow:Email:From 'udvalget' must be an e-mail address: the sender of the hand-over notifications.",
+            await Fails(r => Section(r, "Workflow")["Email"] = new JsonObject { ["Host"] = "smtp.kommune.invalid", ["From"] = "udvalget" }));
+
+    [Fact]
     public async Task A_contact_that_is_not_a_phone_number_or_an_e_mail_address_is_named()
     {
         var output = await Fails(r => Section(r, "Workflow")["Contact"] = new JsonObject { ["Phone"] = "7011 22", ["Email"] = "udvalget" });

@@ -36,6 +36,8 @@ public static class AuditActions
     public const string RecordCourse = "record-course";
     public const string ViewActionPlan = "view-action-plan";
     public const string StopCourse = "stop-course";
+    /// <summary>The hand-over (or stop) notification reached the responsible party's mail server (the system, not a person).</summary>
+    public const string NotifyResponsibleParty = "notify-responsible-party";
     public const string ViewPrintQueue = "view-print-queue";
     public const string DownloadPaperLetter = "download-paper-letter";
     public const string MarkLetterPrinted = "mark-letter-printed";

@@ -4,7 +4,9 @@ using Dapper;
 using MedComMailbox.Core.Course;
 using MedComMailbox.Core.Referrals;
 using MedComMailbox.Infrastructure.Audit;
+using MedComMailbox.Contracts;
 using MedComMailbox.Infrastructure.Outbox;
+using MedComMailbox.Infrastructure.Storage;
 using MedComMailbox.Workflow.Referrals;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +24,7 @@ public sealed class CourseWorkflow(
     CaseStore cases,
     CaseEffects caseEffects,
     AuditLog audit,
+    OutboxStore outbox,
     IOptions<WorkflowOptions> options,
     OutboxSignal outboxSignal,
     WorkflowSignal signal,
@@ -46,7 +49,15 @@ public sealed class CourseWorkflow(
         var party = options.Value.Course.ResponsibleParties.FirstOrDefault(p => string.Equals(p.Name, decision.ResponsibleParty, StringComparison.OrdinalIgnoreCase));
         var channel = Channel(decision.ResponsibleParty);
         await cases.AddEventAsync(connection, transaction, caseRow.Id, nowMs, "course",
-            $"Sagen er overdraget til {decision.ResponsibleParty}{(party?.Contact is { Length: > 0 } c ? $" ({c})" : "")} via {channel}; opstartsmødet skal holdes senest {Day(course.Milestones[0].Deadline!.Value)}", actor);
+            $"Sagen er overdraget til {decision.ResponsibleParty}{(party?.Contact is { Length: > 0 } c ? $" ({c})" : "")}; besked: {channel}; opstartsmødet skal holdes senest {Day(course.Milestones[0].Deadline!.Value)}", actor);
+        await NotifyAsync(connection, transaction, caseRow, decision.ResponsibleParty, HandOverMailConsumer.HandOver, now);
+        if (party is { Gln: { Length: > 0 } gln, SorId: { Length: > 0 } sor })
+        {
+            var text = $"{Committee} har overdraget barnets forløb til {party.Name}.\n\nAfgørelse: {decision.Outcome}\n{decision.Summary}\n\n" +
+                $"Opstartsmødet skal holdes senest {Day(course.Milestones[0].Deadline!.Value)}. Se sagen: {CaseLink(caseRow.Id)}";
+            await caseEffects.SendToResponsiblePartyAsync(connection, transaction, caseRow, gln, sor, party.Name, "Overdragelse fra koordinationsudvalget", text, "HandOver", now);
+            await cases.AddEventAsync(connection, transaction, caseRow.Id, nowMs, "course", $"Overdragelse sendt til {party.Name} som MedCom-besked (lokationsnummer {gln})", actor);
+        }
         await audit.RecordAsync(connection, transaction, new AuditEntry(actor ?? "Systemet", AuditActions.HandOverCourse, $"Overdragelse til indsatsansvarlig: {decision.ResponsibleParty}", caseRow.ChildCpr, "case", caseRow.Id));
         await ApplyAsync(connection, transaction, caseRow, course, effects, now, actor);
     }
@@ -69,17 +80,59 @@ public sealed class CourseWorkflow(
         await courses.UpdateAsync(connection, transaction, row);
         var why = reason == "consent withdrawn" ? "samtykket er trukket tilbage" : "samtykket gælder ikke længere";
         await cases.AddEventAsync(connection, transaction, caseRow.Id, now.ToUnixTimeMilliseconds(), "course",
-            $"Forløbet er standset, fordi {why}; {course.ResponsibleParty} har fået besked via {Channel(course.ResponsibleParty)}", actor);
+            $"Forløbet er standset, fordi {why}; besked til {course.ResponsibleParty}: {Channel(course.ResponsibleParty)}", actor);
+        await NotifyAsync(connection, transaction, caseRow, course.ResponsibleParty, HandOverMailConsumer.Stop, now);
+        if (Party(course.ResponsibleParty) is { Gln: { Length: > 0 } gln, SorId: { Length: > 0 } sor } party)
+        {
+            await caseEffects.SendToResponsiblePartyAsync(connection, transaction, caseRow, gln, sor, party.Name, "Forløbet er standset",
+                $"Forløbet, som {Committee} overdrog til {party.Name}, er standset, fordi {why}. Se sagen: {CaseLink(caseRow.Id)}", "CourseStopped", now);
+            await cases.AddEventAsync(connection, transaction, caseRow.Id, now.ToUnixTimeMilliseconds(), "course",
+                $"Besked om standset forløb sendt til {party.Name} som MedCom-besked (lokationsnummer {gln})", actor);
+        }
+
         await audit.RecordAsync(connection, transaction, new AuditEntry(actor ?? "Systemet", AuditActions.StopCourse, $"Besked til indsatsansvarlig om standset sag: {course.ResponsibleParty}", caseRow.ChildCpr, "case", caseRow.Id));
     }
 
-    private string Channel(string responsibleParty) =>
-        options.Value.Course.ResponsibleParties.FirstOrDefault(p => string.Equals(p.Name, responsibleParty, StringComparison.OrdinalIgnoreCase)) switch
+    /// <summary>How the party hears of it, as the timeline says it at the decision: "sendt" is written only when it is sent.</summary>
+    private string Channel(string responsibleParty)
+    {
+        var party = Party(responsibleParty);
+        var ways = new List<string>();
+        if (party?.Email is { Length: > 0 } email)
         {
-            { Gln: { Length: > 0 } gln } => $"MedCom (lokationsnummer {gln})",
-            { Email: { Length: > 0 } email } => $"sikker e-mail med link til sagen ({email})",
-            _ => "udvalgets referat",
-        };
+            ways.Add($"e-mail med link til sagen sendes til {email}");
+        }
+
+        if (party?.Gln is { Length: > 0 } gln)
+        {
+            ways.Add($"MedCom-besked til lokationsnummer {gln}");
+        }
+
+        return ways.Count == 0 ? "via udvalgets referat" : string.Join(" og ", ways);
+    }
+
+    private string Committee => options.Value.Committee;
+
+    private string CaseLink(string caseId) => $"{options.Value.PublicBaseUrl.ToString().TrimEnd('/')}/sager/{caseId}";
+
+    private WorkflowOptions.ResponsiblePartyOptions? Party(string responsibleParty) =>
+        options.Value.Course.ResponsibleParties.FirstOrDefault(p => string.Equals(p.Name, responsibleParty, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// A party with an e-mail address is told by <see cref="HandOverMailConsumer"/>: the event goes into the outbox in
+    /// this transaction, so the notification is sent even when the process stops right after the commit.
+    /// </summary>
+    private async Task NotifyAsync(DbConnection connection, DbTransaction transaction, CaseRow caseRow, string responsibleParty, string kind, DateTimeOffset now)
+    {
+        if (Party(responsibleParty)?.Email is not { Length: > 0 })
+        {
+            return;
+        }
+
+        var id = Guid.NewGuid();
+        await outbox.PublishLaterAsync(connection, transaction, id.ToString(),
+            new ResponsiblePartyNotificationDue(id, Guid.Parse(caseRow.Id), caseRow.MailboxGln, responsibleParty, kind, now), now.ToUnixTimeMilliseconds());
+    }
 
     public Task<bool> PlanAsync(Guid caseId, DateTimeOffset at, string place, IReadOnlyList<string> participants, string staffUser, CancellationToken cancellationToken) =>
         RunAsync(caseId, staffUser, (_, _, _, course, now) => Task.FromResult<IReadOnlyList<CourseEffect>?>(Nullable(course.Plan(at, place, participants, now))), cancellationToken);

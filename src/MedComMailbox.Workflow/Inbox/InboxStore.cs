@@ -16,6 +16,10 @@ public static class InboxStore
         await connection.ExecuteScalarAsync<long>(
             "SELECT COUNT(*) FROM consumed WHERE consumer = @consumer AND message_id = @messageId", new { consumer, messageId }, transaction) > 0;
 
+    /// <summary>Records, inside the consumer's own transaction, that it has handled the message (the ledger row alone).</summary>
+    public static Task RecordConsumedAsync(DbConnection connection, DbTransaction transaction, string consumer, string messageId, long now) =>
+        connection.ExecuteAsync("INSERT INTO consumed (consumer, message_id, consumed_at) VALUES (@consumer, @messageId, @now)", new { consumer, messageId, now }, transaction);
+
     /// <summary>
     /// Puts a received message in the inbox, once, inside the consumer's own transaction: the ledger row and the effect
     /// commit together, so a redelivered event (after a crash, a broker restart or a recovered in-memory event) changes

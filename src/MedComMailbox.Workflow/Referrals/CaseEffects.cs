@@ -128,6 +128,25 @@ public sealed class CaseEffects(
         signal.Notify();
     }
 
+    /// <summary>
+    /// A new CareCommunication to a responsible party's location number (the hand-over or the stop of the course),
+    /// stored in the caller's transaction on the outbound path (VANS outbound folder, acknowledgement watch) and attached
+    /// to the case as role <paramref name="role"/>.
+    /// </summary>
+    public async Task SendToResponsiblePartyAsync(
+        DbConnection connection, DbTransaction transaction, CaseRow row, string gln, string sorId, string partyName, string topic, string text, string role, DateTimeOffset now)
+    {
+        var us = mailbox.Value.Find(row.MailboxGln) ?? throw new InvalidOperationException("The case's mailbox is no longer configured.");
+        var signature = options.Value.Signature;
+        var author = new SegmentAuthor(signature.GivenName, signature.FamilyName, null, options.Value.Committee, signature.Phone);
+        var name = row.ChildName.Trim();
+        var split = name.LastIndexOf(' ');
+        var (given, family) = split > 0 ? (name[..split], name[(split + 1)..]) : ((string?)null, name);
+        var draft = new NewCareCommunicationDraft(gln, sorId, partyName, row.ChildCpr, given, family, "other", topic, null, new SegmentDraft(text, author));
+        var id = await outbound.StoreAsync(connection, transaction, outbound.Prepare(MedComReplies.New(draft, us, now), us));
+        await cases.AttachMessageAsync(connection, transaction, row.Id, id.ToString(), role, now.ToUnixTimeMilliseconds());
+    }
+
     /// <summary>Tells other systems that the case left the workflow.</summary>
     public Task PublishClosedAsync(DbConnection connection, DbTransaction transaction, CaseRow row, ReferralCase @case, DateTimeOffset now) =>
         outbox.PublishLaterAsync(connection, transaction, row.Id,

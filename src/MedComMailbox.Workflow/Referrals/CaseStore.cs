@@ -61,10 +61,6 @@ public sealed class CaseStore(MailboxDatabase database)
         return await connection.ExecuteAsync("DELETE FROM cases WHERE id IN @ids", p, transaction);
     }
 
-    /// <summary>Something about the case needs a person (a letter that could not be delivered): the case list shows the flag.</summary>
-    public static Task FlagAsync(DbConnection connection, DbTransaction transaction, string caseId) =>
-        connection.ExecuteAsync("UPDATE cases SET flagged = 1 WHERE id = @caseId", new { caseId }, transaction);
-
     public static string Serialize(ReferralCaseSnapshot snapshot) => JsonSerializer.Serialize(snapshot, Json);
 
     public static ReferralCaseSnapshot Deserialize(string json) =>
@@ -146,6 +142,10 @@ public sealed class CaseStore(MailboxDatabase database)
             transaction);
         await InboxStore.LinkToCaseAsync(connection, transaction, messageId, caseId);
     }
+
+    /// <summary>Flags the case for a person (a version step, so a concurrent command that read the row retries).</summary>
+    public Task FlagAsync(DbConnection connection, DbTransaction transaction, string caseId) =>
+        connection.ExecuteAsync("UPDATE cases SET flagged = 1, version = version + 1 WHERE id = @caseId", new { caseId }, transaction);
 
     public Task AddEventAsync(DbConnection connection, DbTransaction transaction, string caseId, long at, string kind, string text, string? actor) =>
         connection.ExecuteAsync(

@@ -204,7 +204,7 @@ public sealed partial class LetterDispatcher(
 
     private async Task FlagAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string caseId, LetterKind kind, long now, string code)
     {
-        await CaseStore.FlagAsync(connection, transaction, caseId);
+        await cases.FlagAsync(connection, transaction, caseId);
         await cases.AddEventAsync(connection, transaction, caseId, now, "letter-failed", $"{CaseEffects.LetterName(kind)} kunne ikke leveres i Digital Post ({code}); kan sendes igen", null);
     }
 

@@ -45,6 +45,9 @@ public sealed class WorkflowOptions : IValidatableObject
     /// <summary>The child's course after the decision: meeting deadlines and the responsible parties the committee chooses among.</summary>
     public CourseOptions Course { get; set; } = new();
 
+    /// <summary>The SMTP server for the hand-over notifications to responsible parties with an <c>Email</c>.</summary>
+    public EmailOptions Email { get; set; } = new();
+
     /// <summary>
     /// Letter texts by kind (GpReceipt, GpReceiptConsentJoined, ConsentRequest, ConsentReminder, ClosedNoConsent, Decision,
     /// CourseMeeting, ConsentStopped, and the child's texts ChildConsentRequest … ChildConsentStopped); a kind left out
@@ -267,9 +270,27 @@ public sealed class WorkflowOptions : IValidatableObject
                 yield return $"Workflow:Course:ResponsibleParties:{i}:Gln '{gln}' is not a location number: 13 digits ending in the GS1 check digit.";
             }
 
+            if (party.Gln is { Length: > 0 } && (party.SorId is not { Length: >= 6 and <= 20 } sor || !sor.All(char.IsAsciiDigit)))
+            {
+                yield return $"Workflow:Course:ResponsibleParties:{i}:SorId '{party.SorId}' must be the unit's SOR id (6–20 digits): the MedCom hand-over to its Gln needs it.";
+            }
+
             if (party.Email is { Length: > 0 } email && !System.Net.Mail.MailAddress.TryCreate(email, out _))
             {
                 yield return $"Workflow:Course:ResponsibleParties:{i}:Email '{email}' is not an e-mail address.";
+            }
+        }
+
+        if (Email.Host is { Length: > 0 })
+        {
+            if (string.IsNullOrWhiteSpace(Email.From) || !System.Net.Mail.MailAddress.TryCreate(Email.From, out _))
+            {
+                yield return $"Workflow:Email:From '{Email.From}' must be an e-mail address: the sender of the hand-over notifications.";
+            }
+
+            if (Email.Port is < 1 or > 65535)
+            {
+                yield return $"Workflow:Email:Port {Email.Port} must be a port number (587 for STARTTLS, 465 for TLS).";
             }
         }
 
@@ -353,13 +374,31 @@ public sealed class WorkflowOptions : IValidatableObject
         ];
     }
 
+    /// <summary>
+    /// The SMTP server the hand-over notifications to responsible parties go through (<c>Workflow:Email</c>). Required
+    /// outside Development when a responsible party has an <c>Email</c> (the production checklist).
+    /// </summary>
+    public sealed class EmailOptions
+    {
+        public string? Host { get; set; }
+        public int Port { get; set; } = 587;
+        /// <summary>True: STARTTLS (or TLS on port 465) is required; false only for a local relay or a test server.</summary>
+        public bool UseTls { get; set; } = true;
+        public string? UserName { get; set; }
+        public string? Password { get; set; }
+        /// <summary>The sender address of the notifications, e.g. koordinationsudvalget@kommune.dk.</summary>
+        public string? From { get; set; }
+    }
+
     public sealed class ResponsiblePartyOptions
     {
         public string Name { get; set; } = "";
         /// <summary>Who to contact there (name, title or phone), shown on the case.</summary>
         public string? Contact { get; set; }
-        /// <summary>Hand-over by MedCom: the unit's location number.</summary>
+        /// <summary>Hand-over by MedCom: the unit's location number (a CareCommunication with the decision goes there).</summary>
         public string? Gln { get; set; }
+        /// <summary>With <see cref="Gln"/>: the unit's SOR id, the receiver endpoint of the MedCom message.</summary>
+        public string? SorId { get; set; }
         /// <summary>Hand-over by secure e-mail notification (a link to the case, no personal data in the mail).</summary>
         public string? Email { get; set; }
     }

@@ -43,7 +43,7 @@ public sealed class TopologyTests(ITestOutputHelper output)
     public void The_consumed_event_types_are_those_of_the_registered_consumers()
     {
         var deployer = new TopologyDeployer(new BusOptions(), bus => bus.AddWorkflowConsumers(), NullLoggerFactory.Instance);
-        Assert.Equal([typeof(MedComMailbox.Contracts.MedComMessageReceived)], deployer.ConsumedMessageTypes);
+        Assert.Equal([typeof(MedComMailbox.Contracts.MedComMessageReceived), typeof(MedComMailbox.Contracts.ResponsiblePartyNotificationDue)], deployer.ConsumedMessageTypes);
         Assert.True(deployer.IsDeployed, "The in-memory bus has no topology to wait for.");
     }
 

@@ -88,7 +88,7 @@ public sealed class ConsentStopTests : IDisposable
         Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM case_messages WHERE case_id = @id AND role = 'ConsentStopped'", onAgenda.Id));
         var course = (await _host.App.Services.GetRequiredService<CourseQueries>().GetAsync(onAgenda.Id, CancellationToken.None))!;
         Assert.Equal(CourseState.Closed, course.State);
-        Assert.Contains(withdrawn.Timeline, t => t.Text.StartsWith("Forløbet er standset, fordi samtykket er trukket tilbage; PPR har fået besked", StringComparison.Ordinal));
+        Assert.Contains(withdrawn.Timeline, t => t.Text.StartsWith("Forløbet er standset, fordi samtykket er trukket tilbage; besked til PPR: via udvalgets referat", StringComparison.Ordinal));
         Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM audit_log WHERE action = 'stop-course' AND target_id = @id", onAgenda.Id));
 
         // The stopped course no longer reminds or misses deadlines.

@@ -163,6 +163,7 @@ public static class AuditText
         [AuditActions.RecordCourse] = "Registrerede i barnets forløb",
         [AuditActions.ViewActionPlan] = "Så handleplanen",
         [AuditActions.StopCourse] = "Gav den indsatsansvarlige besked om standset sag",
+        [AuditActions.NotifyResponsibleParty] = "Sendte e-mail til den indsatsansvarlige",
         [AuditActions.ViewPrintQueue] = "Så udskriftskøen",
         [AuditActions.DownloadPaperLetter] = "Hentede et brev til udskrift",
         [AuditActions.MarkLetterPrinted] = "Markerede et brev som udskrevet og sendt",
