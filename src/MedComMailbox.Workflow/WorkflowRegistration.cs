@@ -44,7 +44,12 @@ public static class WorkflowRegistration
         services.AddSingleton<WorkflowSignal>();
         services.AddSingleton<LetterTemplates>();
         services.AddSingleton<CaseEffects>();
-        services.AddSingleton<ReferralWorkflow>();
+        services.AddSingleton<DeadlineStore>();
+        services.AddSingleton<CaseRunner>();
+        services.AddSingleton<ReferralTriage>();
+        services.AddSingleton<ConsentCommands>();
+        services.AddSingleton<StaffCommands>();
+        services.AddSingleton<DeadlineSweep>();
         services.AddSingleton<CaseQueries>();
         services.AddSingleton<PrintQueueQueries>();
         services.AddSingleton<Course.CourseStore>();

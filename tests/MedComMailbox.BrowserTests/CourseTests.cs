@@ -58,10 +58,10 @@ public sealed class CourseTests(CourseBrowserHost host) : IClassFixture<CourseBr
         await BrowserHost.EventuallyAsync(async () => (await _host.QueryAsync<long>("SELECT COUNT(*) FROM letters WHERE kind = 'ConsentRequest'")).Single() == 2, "consent requests queued");
 
         // Consent (walked in DailyWorkTests) is registered directly; the sweep re-checks custody and sets the agenda.
-        var workflow = _host.Services.GetRequiredService<ReferralWorkflow>();
+        var consent = _host.Services.GetRequiredService<ConsentCommands>();
         foreach (var party in await _host.QueryAsync<string>("SELECT DISTINCT party_id FROM letters WHERE kind = 'ConsentRequest'"))
         {
-            Assert.True(await workflow.RegisterConsentAsync(caseId, party, ConsentAnswer.Given, "sundhedsplejerske", CancellationToken.None));
+            Assert.True(await consent.RegisterConsentAsync(caseId, party, ConsentAnswer.Given, "sundhedsplejerske", CancellationToken.None));
         }
 
         await BrowserHost.EventuallyAsync(async () => (await _host.QueryAsync<string>("SELECT state FROM cases")).Single() == "OnAgenda", "the case on the agenda");

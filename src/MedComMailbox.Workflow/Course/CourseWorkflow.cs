@@ -193,7 +193,7 @@ public sealed class CourseWorkflow(
     public Task<bool> CheckAsync(Guid caseId, long deadlineId, CancellationToken cancellationToken) =>
         RunAsync(caseId, null, async (connection, transaction, _, course, now) =>
         {
-            await connection.ExecuteAsync("UPDATE deadlines SET done_at = @now WHERE id = @deadlineId", new { now = now.ToUnixTimeMilliseconds(), deadlineId }, transaction);
+            await DeadlineStore.MarkDoneAsync(connection, transaction, deadlineId, now);
             return course.Check(now);
         }, cancellationToken, alwaysSave: true);
 
@@ -250,7 +250,7 @@ public sealed class CourseWorkflow(
             switch (effect)
             {
                 case ScheduleCourseCheck check:
-                    await cases.AddDeadlineAsync(connection, transaction, caseRow.Id, CheckKind, check.DueAt.AddSeconds(1).ToUnixTimeMilliseconds());
+                    await DeadlineStore.AddAsync(connection, transaction, caseRow.Id, CheckKind, check.DueAt.AddSeconds(1).ToUnixTimeMilliseconds());
                     break;
 
                 case RemindResponsible remind:

@@ -69,11 +69,11 @@ public sealed class CaseEffects(
 
                 case ScheduleDeadline deadline:
                     // The rules act strictly after a deadline: the row comes due one second later.
-                    await cases.AddDeadlineAsync(connection, transaction, row.Id, deadline.Kind.ToString(), deadline.DueAt.AddSeconds(1).ToUnixTimeMilliseconds());
+                    await DeadlineStore.AddAsync(connection, transaction, row.Id, deadline.Kind.ToString(), deadline.DueAt.AddSeconds(1).ToUnixTimeMilliseconds());
                     break;
 
                 case RecheckCustody:
-                    await cases.AddDeadlineAsync(connection, transaction, row.Id, DeadlineKinds.CustodyRecheck, nowMs);
+                    await DeadlineStore.AddAsync(connection, transaction, row.Id, DeadlineKinds.CustodyRecheck, nowMs);
                     await cases.AddEventAsync(connection, transaction, row.Id, nowMs, "consent-complete", "Alle samtykker er givet; forældremyndigheden kontrolleres igen", actor);
                     wakeSweep = true;
                     break;

@@ -40,7 +40,7 @@ public sealed class CaseRow
     public string NameOf(string partyId) => Names().TryGetValue(partyId, out var name) ? name : partyId == ChildCpr ? ChildName : "";
 }
 
-/// <summary>The workflow's tables: cases with optimistic concurrency, their messages, timeline, deadlines and consent tokens.</summary>
+/// <summary>The case tables: cases with optimistic concurrency, their messages and timeline (deadlines: <see cref="DeadlineStore"/>; consent links: <see cref="ConsentTokenStore"/>).</summary>
 public sealed class CaseStore(MailboxDatabase database)
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
@@ -48,15 +48,13 @@ public sealed class CaseStore(MailboxDatabase database)
     public MailboxDatabase Database => database;
 
     /// <summary>
-    /// The retention: deleted cases with their timeline, deadlines, consent tokens and message links (their letters, course
-    /// and inbox links are deleted by their own stores first). Returns how many cases went.
+    /// The retention: deleted cases with their timeline and message links (their letters, course, inbox links, deadlines
+    /// and consent links are deleted by their own stores first). Returns how many cases went.
     /// </summary>
     public static async Task<int> DeleteAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> caseIds)
     {
         var p = new { ids = caseIds };
         await connection.ExecuteAsync("DELETE FROM case_events WHERE case_id IN @ids", p, transaction);
-        await connection.ExecuteAsync("DELETE FROM deadlines WHERE case_id IN @ids", p, transaction);
-        await connection.ExecuteAsync("DELETE FROM consent_tokens WHERE case_id IN @ids", p, transaction);
         await connection.ExecuteAsync("DELETE FROM case_messages WHERE case_id IN @ids", p, transaction);
         return await connection.ExecuteAsync("DELETE FROM cases WHERE id IN @ids", p, transaction);
     }
@@ -151,12 +149,6 @@ public sealed class CaseStore(MailboxDatabase database)
         connection.ExecuteAsync(
             "INSERT INTO case_events (case_id, at, kind, text, actor) VALUES (@caseId, @at, @kind, @text, @actor)",
             new { caseId, at, kind, text, actor },
-            transaction);
-
-    public Task AddDeadlineAsync(DbConnection connection, DbTransaction transaction, string caseId, string kind, long dueAt) =>
-        connection.ExecuteAsync(
-            "INSERT INTO deadlines (case_id, kind, due_at, attempts) VALUES (@caseId, @kind, @dueAt, 0)",
-            new { caseId, kind, dueAt },
             transaction);
 }
 

@@ -236,9 +236,7 @@ public sealed partial class LetterDispatcher(
 
         var token = CaseEffects.NewToken();
         await using var connection = await cases.Database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(
-            "INSERT INTO consent_tokens (token_hash, case_id, party_id, created_at, expires_at) VALUES (@hash, @caseId, @partyId, @now, @until)",
-            new { hash = CaseEffects.HashToken(token), caseId = letter.CaseId, partyId = letter.PartyId, now = now.ToUnixTimeMilliseconds(), until });
+        await ConsentTokenStore.InsertAsync(connection, CaseEffects.HashToken(token), letter.CaseId, letter.PartyId, now.ToUnixTimeMilliseconds(), until);
         return new Uri(options.Value.PublicBaseUrl, $"samtykke/{token}").ToString();
     }
 

@@ -11,7 +11,7 @@ namespace MedComMailbox.Workflow.Referrals;
 /// Everything it does is leased in the database, so restarts and several workers never lose or double anything.
 /// </summary>
 public sealed partial class WorkflowSweeps(
-    ReferralWorkflow workflow,
+    DeadlineSweep deadlines,
     LetterDispatcher letters,
     WorkflowSignal signal,
     IOptions<WorkflowOptions> options,
@@ -21,7 +21,7 @@ public sealed partial class WorkflowSweeps(
     {
         await Task.Yield();
         await Task.WhenAll(
-            LoopAsync("deadlines", signal.Deadlines, workflow.RunDueDeadlinesAsync, stoppingToken),
+            LoopAsync("deadlines", signal.Deadlines, deadlines.RunDueDeadlinesAsync, stoppingToken),
             LoopAsync("letters", signal.Letters, letters.SendDueAsync, stoppingToken));
     }
 

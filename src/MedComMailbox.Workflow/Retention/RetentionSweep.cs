@@ -131,6 +131,8 @@ public sealed partial class RetentionSweep(MailboxDatabase database, IOptions<Re
         await LetterStore.DeleteForCasesAsync(connection, transaction, ids);
         await CourseStore.DeleteForCasesAsync(connection, transaction, ids);
         await InboxStore.UnlinkCasesAsync(connection, transaction, ids);
+        await DeadlineStore.DeleteForCasesAsync(connection, transaction, ids);
+        await ConsentTokenStore.DeleteForCasesAsync(connection, transaction, ids);
         return await CaseStore.DeleteAsync(connection, transaction, ids);
     };
 

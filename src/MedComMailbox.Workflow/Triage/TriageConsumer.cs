@@ -7,16 +7,16 @@ using MedComMailbox.Workflow.Referrals;
 namespace MedComMailbox.Workflow.Triage;
 
 /// <summary>
-/// Triage of each received message (see <see cref="ReferralWorkflow.TriageAsync"/>): the inbox, a new case, or an
+/// Triage of each received message (see <see cref="ReferralTriage.TriageAsync"/>): the inbox, a new case, or an
 /// existing case; once per message however often the event is delivered. Exceptions flow to MassTransit, so retries
 /// and the <c>_error</c> queue apply.
 /// </summary>
-public sealed class TriageConsumer(ReferralWorkflow workflow) : IConsumer<MedComMessageReceived>
+public sealed class TriageConsumer(ReferralTriage triage) : IConsumer<MedComMessageReceived>
 {
-    public const string Name = ReferralWorkflow.TriageConsumerName;
+    public const string Name = ReferralTriage.TriageConsumerName;
 
     public Task Consume(ConsumeContext<MedComMessageReceived> context) =>
-        workflow.TriageAsync(context.Message.MessageId, Name, context.CancellationToken);
+        triage.TriageAsync(context.Message.MessageId, Name, context.CancellationToken);
 }
 
 /// <summary>Retry policy beside the consumer: a few quick tries for a busy database, then the error queue.</summary>

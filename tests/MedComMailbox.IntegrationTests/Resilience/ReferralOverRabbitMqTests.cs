@@ -148,10 +148,10 @@ public sealed class ReferralOverRabbitMqTests(ITestOutputHelper output)
         using var app = App(vhost, cpr, post);
         _ = app.Server;
         var caseId = await ReferralInAsync(app, vhost, post);
-        var workflow = app.Services.GetRequiredService<ReferralWorkflow>();
+        var consent = app.Services.GetRequiredService<ConsentCommands>();
 
-        Assert.True(await workflow.RegisterConsentAsync(caseId, Mother, Core.Consent.ConsentAnswer.Given, "sundhedsplejerske", default));
-        Assert.True(await workflow.RegisterConsentAsync(caseId, Father, Core.Consent.ConsentAnswer.Refused, "sundhedsplejerske", default));
+        Assert.True(await consent.RegisterConsentAsync(caseId, Mother, Core.Consent.ConsentAnswer.Given, "sundhedsplejerske", default));
+        Assert.True(await consent.RegisterConsentAsync(caseId, Father, Core.Consent.ConsentAnswer.Refused, "sundhedsplejerske", default));
 
         var detail = (await app.Services.GetRequiredService<CaseQueries>().GetAsync(caseId, default))!;
         Assert.Equal(CaseState.ConsentRefused, detail.State);

@@ -48,7 +48,13 @@ public sealed class FakeClockMailbox : IDisposable
 
     public MailboxApp App { get; }
 
-    public ReferralWorkflow Workflow => App.Services.GetRequiredService<ReferralWorkflow>();
+    public ReferralTriage Triage => App.Services.GetRequiredService<ReferralTriage>();
+
+    public ConsentCommands Consent => App.Services.GetRequiredService<ConsentCommands>();
+
+    public StaffCommands Staff => App.Services.GetRequiredService<StaffCommands>();
+
+    public DeadlineSweep Deadlines => App.Services.GetRequiredService<DeadlineSweep>();
 
     public CaseQueries Queries => App.Services.GetRequiredService<CaseQueries>();
 
@@ -61,7 +67,7 @@ public sealed class FakeClockMailbox : IDisposable
     /// <summary>What the workflow sweep does in production, once: due deadlines, then due letters.</summary>
     public async Task SweepAsync()
     {
-        await Workflow.RunDueDeadlinesAsync(CancellationToken.None);
+        await Deadlines.RunDueDeadlinesAsync(CancellationToken.None);
         await App.Services.GetRequiredService<LetterDispatcher>().SendDueAsync(CancellationToken.None);
     }
 
@@ -84,7 +90,7 @@ public sealed class FakeClockMailbox : IDisposable
     {
         foreach (var party in (await CaseAsync(id)).Parties)
         {
-            Assert.True(await Workflow.RegisterConsentAsync(id, party.PartyId, ConsentAnswer.Given, "sundhedsplejerske", CancellationToken.None));
+            Assert.True(await Consent.RegisterConsentAsync(id, party.PartyId, ConsentAnswer.Given, "sundhedsplejerske", CancellationToken.None));
         }
 
         await SweepAsync();
@@ -98,7 +104,7 @@ public sealed class FakeClockMailbox : IDisposable
     {
         var onAgenda = await ConsentGivenAsync(id);
         Clock.SetUtcNow(onAgenda.Agenda!.Meeting.AddHours(1));
-        Assert.True(await Workflow.RecordDecisionAsync(id, "Forløb hos PPR", "PPR", "Udvalget anbefaler et forløb hos PPR.", "udvalg", CancellationToken.None));
+        Assert.True(await Staff.RecordDecisionAsync(id, "Forløb hos PPR", "PPR", "Udvalget anbefaler et forløb hos PPR.", "udvalg", CancellationToken.None));
         await SweepAsync();
         return id;
     }

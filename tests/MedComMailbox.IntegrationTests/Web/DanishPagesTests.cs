@@ -86,7 +86,9 @@ public sealed partial class DanishPagesTests : IDisposable
     [Fact]
     public async Task Every_page_speaks_Danish_with_a_case_consented_decided_and_its_course_begun()
     {
-        var workflow = _app.Services.GetRequiredService<ReferralWorkflow>();
+        var consent = _app.Services.GetRequiredService<ConsentCommands>();
+        var deadlines = _app.Services.GetRequiredService<DeadlineSweep>();
+        var staff = _app.Services.GetRequiredService<StaffCommands>();
         var queries = _app.Services.GetRequiredService<CaseQueries>();
         var dispatcher = _app.Services.GetRequiredService<LetterDispatcher>();
         var box = _app.Services.GetRequiredService<IDevelopmentLetterBox>();
@@ -121,11 +123,11 @@ public sealed partial class DanishPagesTests : IDisposable
         texts.Add(("/samtykke/kvittering", await ReadAsync(citizen, "/samtykke/kvittering")));
         foreach (var party in (await queries.GetAsync(caseId, CancellationToken.None))!.Parties.Where(p => p.Answer == ConsentAnswer.Pending))
         {
-            Assert.True(await workflow.RegisterConsentAsync(caseId, party.PartyId, ConsentAnswer.Given, "sundhedsplejerske", CancellationToken.None));
+            Assert.True(await consent.RegisterConsentAsync(caseId, party.PartyId, ConsentAnswer.Given, "sundhedsplejerske", CancellationToken.None));
         }
 
         // On the agenda; the meeting begins; the committee decides; the start meeting is planned and held.
-        await workflow.RunDueDeadlinesAsync(CancellationToken.None);
+        await deadlines.RunDueDeadlinesAsync(CancellationToken.None);
         var onAgenda = (await queries.GetAsync(caseId, CancellationToken.None))!;
         Assert.Equal(CaseState.OnAgenda, onAgenda.State);
         _time.SetUtcNow(onAgenda.Agenda!.Meeting.AddHours(1));
@@ -139,7 +141,7 @@ public sealed partial class DanishPagesTests : IDisposable
             texts.Add(("/udvalg (forhåndsvisning)", VisibleText(await preview.Content.ReadAsStringAsync())));
         }
 
-        Assert.True(await workflow.RecordDecisionAsync(caseId, "Forløb i PPR", "PPR", "PPR indkalder til opstartsmøde.", "udvalg", CancellationToken.None));
+        Assert.True(await staff.RecordDecisionAsync(caseId, "Forløb i PPR", "PPR", "PPR indkalder til opstartsmøde.", "udvalg", CancellationToken.None));
         await dispatcher.SendDueAsync(CancellationToken.None);
         var courses = _app.Services.GetRequiredService<CourseWorkflow>();
         var at = _time.GetUtcNow().AddDays(10);

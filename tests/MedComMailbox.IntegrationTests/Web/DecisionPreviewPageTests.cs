@@ -44,14 +44,15 @@ public sealed partial class DecisionPreviewPageTests : IDisposable
         using var response = await _app.PostAsync("/api/intake", Samples.Read("carecommunication/gp-referral-child.json"), "application/fhir+json");
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         await MailboxApp.Eventually(async () => await _app.QuerySingleAsync<long>("SELECT COUNT(*) FROM cases") == 1, "a case opened");
-        var workflow = _app.Services.GetRequiredService<ReferralWorkflow>();
+        var consent = _app.Services.GetRequiredService<ConsentCommands>();
+        var deadlines = _app.Services.GetRequiredService<DeadlineSweep>();
         var id = Assert.Single(await Queries.ListAsync(openOnly: true, CancellationToken.None)).Id;
         foreach (var party in (await Queries.GetAsync(id, CancellationToken.None))!.Parties)
         {
-            Assert.True(await workflow.RegisterConsentAsync(id, party.PartyId, ConsentAnswer.Given, "sundhedsplejerske", CancellationToken.None));
+            Assert.True(await consent.RegisterConsentAsync(id, party.PartyId, ConsentAnswer.Given, "sundhedsplejerske", CancellationToken.None));
         }
 
-        await workflow.RunDueDeadlinesAsync(CancellationToken.None);
+        await deadlines.RunDueDeadlinesAsync(CancellationToken.None);
         var onAgenda = (await Queries.GetAsync(id, CancellationToken.None))!;
         Assert.Equal(CaseState.OnAgenda, onAgenda.State);
         _time.SetUtcNow(onAgenda.Agenda!.Meeting.AddHours(meetingBegun ? 1 : -2));

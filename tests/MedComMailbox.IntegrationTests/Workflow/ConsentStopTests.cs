@@ -31,7 +31,7 @@ public sealed class ConsentStopTests : IDisposable
         var opened = await _host.OpenedAsync();
         var (refuser, other) = (opened.Parties[0].PartyId, opened.Parties[1].PartyId);
 
-        Assert.True(await _host.Workflow.RegisterConsentAsync(opened.Id, refuser, ConsentAnswer.Refused, "sundhedsplejerske", CancellationToken.None));
+        Assert.True(await _host.Consent.RegisterConsentAsync(opened.Id, refuser, ConsentAnswer.Refused, "sundhedsplejerske", CancellationToken.None));
         await _host.SweepAsync();
 
         var refused = (await _host.Queries.GetAsync(opened.Id, CancellationToken.None))!;
@@ -51,9 +51,9 @@ public sealed class ConsentStopTests : IDisposable
         Assert.Equal(1, await _host.Queries.NeedsActionCountAsync([], CancellationToken.None));
 
         // A person closes it with a reason: off the list, the state and the reason stay on the case.
-        Assert.False(await _host.Workflow.CloseAsync(opened.Id, " ", "sundhedsplejerske", CancellationToken.None));
-        Assert.True(await _host.Workflow.CloseAsync(opened.Id, "Talt med forældrene; ny henvisning senere", "sundhedsplejerske", CancellationToken.None));
-        Assert.False(await _host.Workflow.CloseAsync(opened.Id, "igen", "sundhedsplejerske", CancellationToken.None));
+        Assert.False(await _host.Staff.CloseAsync(opened.Id, " ", "sundhedsplejerske", CancellationToken.None));
+        Assert.True(await _host.Staff.CloseAsync(opened.Id, "Talt med forældrene; ny henvisning senere", "sundhedsplejerske", CancellationToken.None));
+        Assert.False(await _host.Staff.CloseAsync(opened.Id, "igen", "sundhedsplejerske", CancellationToken.None));
         var closed = (await _host.Queries.GetAsync(opened.Id, CancellationToken.None))!;
         Assert.Equal(CaseState.ConsentRefused, closed.State);
         Assert.False(closed.NeedsAction);
@@ -69,16 +69,16 @@ public sealed class ConsentStopTests : IDisposable
 
         // Before the meeting has started nothing is decided.
         _host.Clock.SetUtcNow(onAgenda.Agenda!.Meeting.AddMinutes(-5));
-        Assert.False(await _host.Workflow.RecordDecisionAsync(onAgenda.Id, "Forløb hos PPR", "PPR", "For tidligt.", "udvalg", CancellationToken.None));
+        Assert.False(await _host.Staff.RecordDecisionAsync(onAgenda.Id, "Forløb hos PPR", "PPR", "For tidligt.", "udvalg", CancellationToken.None));
         Assert.Equal(CaseState.OnAgenda, (await _host.Queries.GetAsync(onAgenda.Id, CancellationToken.None))!.State);
 
         _host.Clock.SetUtcNow(onAgenda.Agenda.Meeting.AddHours(1));
-        Assert.True(await _host.Workflow.RecordDecisionAsync(onAgenda.Id, "Forløb hos PPR", "PPR", "Udvalget anbefaler et forløb hos PPR.", "udvalg", CancellationToken.None));
+        Assert.True(await _host.Staff.RecordDecisionAsync(onAgenda.Id, "Forløb hos PPR", "PPR", "Udvalget anbefaler et forløb hos PPR.", "udvalg", CancellationToken.None));
         await _host.SweepAsync();
 
         _host.Clock.Advance(TimeSpan.FromDays(10));
         var (withdrawer, other) = (onAgenda.Parties[1].PartyId, onAgenda.Parties[0].PartyId);
-        Assert.True(await _host.Workflow.RegisterConsentAsync(onAgenda.Id, withdrawer, ConsentAnswer.Withdrawn, "sundhedsplejerske", CancellationToken.None));
+        Assert.True(await _host.Consent.RegisterConsentAsync(onAgenda.Id, withdrawer, ConsentAnswer.Withdrawn, "sundhedsplejerske", CancellationToken.None));
         await _host.SweepAsync();
 
         var withdrawn = (await _host.Queries.GetAsync(onAgenda.Id, CancellationToken.None))!;
@@ -103,7 +103,7 @@ public sealed class ConsentStopTests : IDisposable
     {
         var onAgenda = await OnAgendaAsync();
         _host.Clock.SetUtcNow(onAgenda.Agenda!.Meeting.AddHours(1));
-        Assert.True(await _host.Workflow.RecordDecisionAsync(onAgenda.Id, "Forløb hos PPR", "PPR", "Udvalget anbefaler et forløb hos PPR.", "udvalg", CancellationToken.None));
+        Assert.True(await _host.Staff.RecordDecisionAsync(onAgenda.Id, "Forløb hos PPR", "PPR", "Udvalget anbefaler et forløb hos PPR.", "udvalg", CancellationToken.None));
         await _host.SweepAsync();
 
         _host.Clock.Advance(TimeSpan.FromDays(366));

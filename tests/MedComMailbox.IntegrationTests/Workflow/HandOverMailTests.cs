@@ -51,7 +51,7 @@ public sealed class HandOverMailTests : IDisposable
         Assert.False(string.IsNullOrWhiteSpace(name));
 
         _host.Clock.SetUtcNow(onAgenda.Agenda!.Meeting.AddHours(1));
-        Assert.True(await _host.Workflow.RecordDecisionAsync(id, "Forløb hos PPR Nord", Party, "Udvalget anbefaler et forløb hos PPR Nord.", "udvalg", CancellationToken.None));
+        Assert.True(await _host.Staff.RecordDecisionAsync(id, "Forløb hos PPR Nord", Party, "Udvalget anbefaler et forløb hos PPR Nord.", "udvalg", CancellationToken.None));
 
         await MailboxApp.Eventually(async () => (await EventsAsync(id)).Any(e => e.StartsWith($"Overdragelse sendt til {Party} via e-mail", StringComparison.Ordinal)), "the hand-over mail sent");
         var mail = Assert.Single(_smtp.ReceivedEmail);
@@ -68,7 +68,7 @@ public sealed class HandOverMailTests : IDisposable
 
         // Consent is withdrawn after the decision: the course stops and the party gets one more mail, the stop.
         _host.Clock.Advance(TimeSpan.FromDays(10));
-        Assert.True(await _host.Workflow.RegisterConsentAsync(id, onAgenda.Parties[1].PartyId, ConsentAnswer.Withdrawn, "sundhedsplejerske", CancellationToken.None));
+        Assert.True(await _host.Consent.RegisterConsentAsync(id, onAgenda.Parties[1].PartyId, ConsentAnswer.Withdrawn, "sundhedsplejerske", CancellationToken.None));
         await _host.SweepAsync();
         await MailboxApp.Eventually(async () => (await EventsAsync(id)).Any(e => e.StartsWith($"Besked om standset forløb sendt til {Party} via e-mail", StringComparison.Ordinal)), "the stop mail sent");
         Assert.Equal(2, _smtp.ReceivedEmailCount);
@@ -99,7 +99,7 @@ public sealed class HandOverMailTests : IDisposable
         var id = await host.ReferAsync(Samples.Referral);
         var onAgenda = await host.ConsentGivenAsync(id);
         host.Clock.SetUtcNow(onAgenda.Agenda!.Meeting.AddHours(1));
-        Assert.True(await host.Workflow.RecordDecisionAsync(id, "Forløb hos Skoletjenesten", "Skoletjenesten", "Udvalget anbefaler støtte i skolen.", "udvalg", CancellationToken.None));
+        Assert.True(await host.Staff.RecordDecisionAsync(id, "Forløb hos Skoletjenesten", "Skoletjenesten", "Udvalget anbefaler støtte i skolen.", "udvalg", CancellationToken.None));
 
         var messageId = Assert.Single(await host.App.QueryAsync<string>(
             "SELECT m.id FROM case_messages c JOIN messages m ON m.id = c.message_id WHERE c.case_id = @id AND c.role = 'HandOver' AND m.direction = 'out' AND m.receiver_gln = @Gln",

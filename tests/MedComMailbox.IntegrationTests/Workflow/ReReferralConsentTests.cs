@@ -140,12 +140,12 @@ public sealed class ReReferralConsentTests : IDisposable
         // The first case: the teenager is 14, so only the custody holder consents.
         var first = await _host.ReferAsync(TeenagerReferral(fresh: false), 1);
         var holder = Assert.Single((await _host.Queries.GetAsync(first, CancellationToken.None))!.Parties).PartyId;
-        Assert.True(await _host.Workflow.RegisterConsentAsync(first, holder, ConsentAnswer.Given, "sundhedsplejerske", CancellationToken.None));
+        Assert.True(await _host.Consent.RegisterConsentAsync(first, holder, ConsentAnswer.Given, "sundhedsplejerske", CancellationToken.None));
         await _host.SweepAsync();
         var onAgenda = (await _host.Queries.GetAsync(first, CancellationToken.None))!;
         Assert.Equal(CaseState.OnAgenda, onAgenda.State);
         _host.Clock.SetUtcNow(onAgenda.Agenda!.Meeting.AddHours(1));
-        Assert.True(await _host.Workflow.RecordDecisionAsync(first, "Forløb hos PPR", "PPR", "Udvalget anbefaler et forløb hos PPR.", "udvalg", CancellationToken.None));
+        Assert.True(await _host.Staff.RecordDecisionAsync(first, "Forløb hos PPR", "PPR", "Udvalget anbefaler et forløb hos PPR.", "udvalg", CancellationToken.None));
         await _host.SweepAsync();
 
         // Two months later the child is 15: the holder's consent is joined, the child is asked in the child's own words.
@@ -184,7 +184,7 @@ public sealed class ReReferralConsentTests : IDisposable
 
         // A custody holder withdraws consent by contacting the committee; staff record it on the earlier, decided case.
         var (withdrawer, other) = (onAgenda.Parties[0].PartyId, onAgenda.Parties[1].PartyId);
-        Assert.True(await _host.Workflow.RegisterConsentAsync(first, withdrawer, ConsentAnswer.Withdrawn, "sundhedsplejerske", CancellationToken.None));
+        Assert.True(await _host.Consent.RegisterConsentAsync(first, withdrawer, ConsentAnswer.Withdrawn, "sundhedsplejerske", CancellationToken.None));
         await _host.SweepAsync();
 
         var earlier = (await _host.Queries.GetAsync(first, CancellationToken.None))!;

@@ -101,9 +101,9 @@ public sealed class ReferralWorkflowTests : IDisposable
 
         // The custody holder's consent alone is not enough.
         var holder = detail.Parties.Single(p => p.Role == PartyRole.CustodyHolder).PartyId;
-        Assert.True(await _host.Workflow.RegisterConsentAsync(caseId, holder, ConsentAnswer.Given, "test", CancellationToken.None));
+        Assert.True(await _host.Consent.RegisterConsentAsync(caseId, holder, ConsentAnswer.Given, "test", CancellationToken.None));
         Assert.Equal(CaseState.AwaitingConsent, (await _host.Queries.GetAsync(caseId, CancellationToken.None))!.State);
-        Assert.True(await _host.Workflow.RegisterConsentAsync(caseId, teenager, ConsentAnswer.Given, "test", CancellationToken.None));
+        Assert.True(await _host.Consent.RegisterConsentAsync(caseId, teenager, ConsentAnswer.Given, "test", CancellationToken.None));
         Assert.Equal(CaseState.CheckingCustody, (await _host.Queries.GetAsync(caseId, CancellationToken.None))!.State);
     }
 
@@ -143,7 +143,7 @@ public sealed class ReferralWorkflowTests : IDisposable
 
         // Delivered again (a redelivered event): nothing doubles.
         var messageId = await _host.App.QuerySingleAsync<string>("SELECT message_id FROM case_messages WHERE role = 'referral'");
-        Assert.Equal(TriageOutcome.AlreadyDone, await _host.Workflow.TriageAsync(Guid.Parse(messageId), ReferralWorkflow.TriageConsumerName, CancellationToken.None));
+        Assert.Equal(TriageOutcome.AlreadyDone, await _host.Triage.TriageAsync(Guid.Parse(messageId), ReferralTriage.TriageConsumerName, CancellationToken.None));
         Assert.Equal(2, await _host.App.QuerySingleAsync<long>("SELECT COUNT(*) FROM letters"));
         Assert.Equal(1, await _host.App.QuerySingleAsync<long>("SELECT COUNT(*) FROM cases"));
     }
@@ -156,17 +156,17 @@ public sealed class ReferralWorkflowTests : IDisposable
 
         // A link works only for its addressee, and only once.
         var first = await TokenFromLetterAsync(detail.Id, holders[0]);
-        Assert.Equal(ConsentPageOutcome.WrongPerson, await _host.Workflow.AnswerByTokenAsync(first, holders[1], give: true, CancellationToken.None));
-        var invitation = await _host.Workflow.FindInvitationAsync(first, CancellationToken.None);
+        Assert.Equal(ConsentPageOutcome.WrongPerson, await _host.Consent.AnswerByTokenAsync(first, holders[1], give: true, CancellationToken.None));
+        var invitation = await _host.Consent.FindInvitationAsync(first, CancellationToken.None);
         Assert.NotNull(invitation);
         Assert.Equal(detail.ChildName, invitation.ChildName);
         _host.Clock.Advance(TimeSpan.FromHours(1));
-        Assert.Equal(ConsentPageOutcome.Recorded, await _host.Workflow.AnswerByTokenAsync(first, holders[0], give: true, CancellationToken.None));
-        Assert.Equal(ConsentPageOutcome.LinkInvalid, await _host.Workflow.AnswerByTokenAsync(first, holders[0], give: false, CancellationToken.None));
-        Assert.Null(await _host.Workflow.FindInvitationAsync(first, CancellationToken.None));
+        Assert.Equal(ConsentPageOutcome.Recorded, await _host.Consent.AnswerByTokenAsync(first, holders[0], give: true, CancellationToken.None));
+        Assert.Equal(ConsentPageOutcome.LinkInvalid, await _host.Consent.AnswerByTokenAsync(first, holders[0], give: false, CancellationToken.None));
+        Assert.Null(await _host.Consent.FindInvitationAsync(first, CancellationToken.None));
 
         // The second holder answers on paper; staff register it. Custody is re-checked, the case goes on the agenda.
-        Assert.True(await _host.Workflow.RegisterConsentAsync(detail.Id, holders[1], ConsentAnswer.Given, "sundhedsplejerske", CancellationToken.None));
+        Assert.True(await _host.Consent.RegisterConsentAsync(detail.Id, holders[1], ConsentAnswer.Given, "sundhedsplejerske", CancellationToken.None));
         await _host.SweepAsync();
         Assert.Equal(CaseState.OnAgenda, (await _host.Queries.GetAsync(detail.Id, CancellationToken.None))!.State);
         var onAgenda = (await _host.Queries.GetAsync(detail.Id, CancellationToken.None))!;
@@ -178,8 +178,8 @@ public sealed class ReferralWorkflowTests : IDisposable
 
         // The decision: a MedCom reply to the GP and a Digital Post letter to each holder.
         _host.Clock.SetUtcNow(onAgenda.Agenda.Meeting.AddHours(1));
-        Assert.True(await _host.Workflow.RecordDecisionAsync(detail.Id, "Forløb hos PPR", "PPR", "Udvalget anbefaler et forløb hos PPR.", "udvalg", CancellationToken.None));
-        Assert.False(await _host.Workflow.RecordDecisionAsync(detail.Id, "igen", "PPR", "", "udvalg", CancellationToken.None));
+        Assert.True(await _host.Staff.RecordDecisionAsync(detail.Id, "Forløb hos PPR", "PPR", "Udvalget anbefaler et forløb hos PPR.", "udvalg", CancellationToken.None));
+        Assert.False(await _host.Staff.RecordDecisionAsync(detail.Id, "igen", "PPR", "", "udvalg", CancellationToken.None));
         await _host.SweepAsync();
         var decided = (await _host.Queries.GetAsync(detail.Id, CancellationToken.None))!;
         Assert.Equal(CaseState.Decided, decided.State);
@@ -209,7 +209,7 @@ public sealed class ReferralWorkflowTests : IDisposable
         // The reminder's link works until the extended deadline.
         var holder = detail.Parties[0].PartyId;
         var reminderToken = await TokenFromLetterAsync(detail.Id, holder, "ConsentReminder");
-        Assert.NotNull(await _host.Workflow.FindInvitationAsync(reminderToken, CancellationToken.None));
+        Assert.NotNull(await _host.Consent.FindInvitationAsync(reminderToken, CancellationToken.None));
 
         _host.Clock.Advance(TimeSpan.FromDays(7));
         await _host.SweepAsync();
@@ -217,8 +217,8 @@ public sealed class ReferralWorkflowTests : IDisposable
         Assert.Equal(CaseState.ClosedNoConsent, closed.State);
         Assert.Equal(2, closed.Letters.Count(l => l.Kind == Core.Letters.LetterKind.ClosedNoConsent));
         Assert.Equal(2, closed.Messages.Count(m => m.Direction == "out")); // receipt and the closure reply to the GP
-        Assert.Null(await _host.Workflow.FindInvitationAsync(reminderToken, CancellationToken.None));
-        Assert.Equal(ConsentPageOutcome.LinkInvalid, await _host.Workflow.AnswerByTokenAsync(reminderToken, holder, give: true, CancellationToken.None));
+        Assert.Null(await _host.Consent.FindInvitationAsync(reminderToken, CancellationToken.None));
+        Assert.Equal(ConsentPageOutcome.LinkInvalid, await _host.Consent.AnswerByTokenAsync(reminderToken, holder, give: true, CancellationToken.None));
     }
 
     [Fact]
@@ -227,19 +227,19 @@ public sealed class ReferralWorkflowTests : IDisposable
         var detail = await ReferralOpensACaseAsync();
         foreach (var party in detail.Parties)
         {
-            Assert.True(await _host.Workflow.RegisterConsentAsync(detail.Id, party.PartyId, ConsentAnswer.Given, "sundhedsplejerske", CancellationToken.None));
+            Assert.True(await _host.Consent.RegisterConsentAsync(detail.Id, party.PartyId, ConsentAnswer.Given, "sundhedsplejerske", CancellationToken.None));
         }
 
         await _host.SweepAsync();
         Assert.Equal(CaseState.OnAgenda, (await _host.Queries.GetAsync(detail.Id, CancellationToken.None))!.State);
-        Assert.True(await _host.Workflow.RegisterConsentAsync(detail.Id, detail.Parties[1].PartyId, ConsentAnswer.Withdrawn, "sundhedsplejerske", CancellationToken.None));
+        Assert.True(await _host.Consent.RegisterConsentAsync(detail.Id, detail.Parties[1].PartyId, ConsentAnswer.Withdrawn, "sundhedsplejerske", CancellationToken.None));
 
         var stopped = (await _host.Queries.GetAsync(detail.Id, CancellationToken.None))!;
         Assert.Equal(CaseState.ConsentWithdrawn, stopped.State);
         Assert.Equal("consent withdrawn", stopped.ClosedReason);
         Assert.True(stopped.Flagged);
         Assert.Empty(await _host.Queries.AgendaAsync(_host.Clock.GetUtcNow(), CancellationToken.None));
-        Assert.False(await _host.Workflow.RecordDecisionAsync(detail.Id, "Forløb", "PPR", "", "udvalg", CancellationToken.None));
+        Assert.False(await _host.Staff.RecordDecisionAsync(detail.Id, "Forløb", "PPR", "", "udvalg", CancellationToken.None));
         Assert.Equal(1, await _host.App.QuerySingleAsync<long>("SELECT COUNT(*) FROM outbox WHERE type = 'MedComMailbox.Contracts.ReferralClosed'"));
     }
 

@@ -49,7 +49,7 @@ public sealed class DetailModel(IOptions<AuthOptions> authOptions, IAuthorizatio
         return Page();
     }
 
-    public Task<IActionResult> OnPostConsentAsync(Guid id, string? partyId, ConsentAnswer answer, [FromServices] CaseQueries queries, [FromServices] ReferralWorkflow workflow, CancellationToken cancellationToken) =>
+    public Task<IActionResult> OnPostConsentAsync(Guid id, string? partyId, ConsentAnswer answer, [FromServices] CaseQueries queries, [FromServices] ConsentCommands consent, CancellationToken cancellationToken) =>
         Operate(id, queries, async detail =>
         {
             if (answer is not (ConsentAnswer.Given or ConsentAnswer.Refused or ConsentAnswer.Withdrawn) || detail.Parties.All(p => p.PartyId != partyId))
@@ -57,12 +57,12 @@ public sealed class DetailModel(IOptions<AuthOptions> authOptions, IAuthorizatio
                 return (false, "Vælg en person og et svar.");
             }
 
-            var done = await workflow.RegisterConsentAsync(id, partyId!, answer, User.StaffName(), cancellationToken);
+            var done = await consent.RegisterConsentAsync(id, partyId!, answer, User.StaffName(), cancellationToken);
             await audit.RecordAsync(new AuditEntry(User.StaffName(), AuditActions.RegisterConsent, $"Registrering af samtykke på papir: {Display.Answer(answer).ToLowerInvariant()}", partyId, "case", id.ToString()), cancellationToken);
             return done ? (true, $"Registreret: {Display.Answer(answer).ToLowerInvariant()}.") : (false, "Svaret kunne ikke registreres. Sagen eller personen findes ikke længere.");
         });
 
-    public Task<IActionResult> OnPostCloseAsync(Guid id, string? reason, [FromServices] CaseQueries queries, [FromServices] ReferralWorkflow workflow, CancellationToken cancellationToken) =>
+    public Task<IActionResult> OnPostCloseAsync(Guid id, string? reason, [FromServices] CaseQueries queries, [FromServices] StaffCommands staff, CancellationToken cancellationToken) =>
         Operate(id, queries, async detail =>
         {
             if (string.IsNullOrWhiteSpace(reason))
@@ -70,12 +70,12 @@ public sealed class DetailModel(IOptions<AuthOptions> authOptions, IAuthorizatio
                 return (false, "Skriv en årsag til, at sagen lukkes.");
             }
 
-            var done = await workflow.CloseAsync(id, reason.Trim(), User.StaffName(), cancellationToken);
+            var done = await staff.CloseAsync(id, reason.Trim(), User.StaffName(), cancellationToken);
             await audit.RecordAsync(new AuditEntry(User.StaffName(), AuditActions.CloseCase, "Lukning af sag", detail.ChildCpr, "case", id.ToString()), cancellationToken);
             return done ? (true, detail.NeedsAction ? "Sagen er lukket og fjernet fra listen \"Kræver handling\"." : "Sagen er lukket.") : (false, "Sagen kunne ikke lukkes. Den er måske allerede lukket eller afgjort.");
         });
 
-    public Task<IActionResult> OnPostResendAsync(Guid id, Guid letterId, [FromServices] CaseQueries queries, [FromServices] ReferralWorkflow workflow, CancellationToken cancellationToken) =>
+    public Task<IActionResult> OnPostResendAsync(Guid id, Guid letterId, [FromServices] CaseQueries queries, [FromServices] StaffCommands staff, CancellationToken cancellationToken) =>
         Operate(id, queries, async detail =>
         {
             if (detail.Letters.All(l => l.Id != letterId))
@@ -83,7 +83,7 @@ public sealed class DetailModel(IOptions<AuthOptions> authOptions, IAuthorizatio
                 return (false, "Brevet hører ikke til sagen.");
             }
 
-            var done = await workflow.ResendLetterAsync(letterId, User.StaffName(), cancellationToken);
+            var done = await staff.ResendLetterAsync(letterId, User.StaffName(), cancellationToken);
             await audit.RecordAsync(new AuditEntry(User.StaffName(), AuditActions.ResendLetter, "Genafsendelse af brev", detail.Letters.First(l => l.Id == letterId).PartyId, "case", id.ToString()), cancellationToken);
             return done ? (true, "Brevet sendes igen.") : (false, "Brevet kunne ikke sendes igen.");
         });

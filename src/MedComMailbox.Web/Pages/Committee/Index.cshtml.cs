@@ -85,8 +85,8 @@ public sealed class IndexModel(IOptions<AuthOptions> authOptions, IServiceProvid
     }
 
     /// <summary>Step one: the letters the decision would send, rendered by the workflow; nothing is stored or sent.</summary>
-    public async Task<IActionResult> OnPostPreviewAsync(DecisionDraft draft, [FromServices] ReferralWorkflow workflow, CancellationToken cancellationToken) =>
-        await PreviewOrErrorAsync(draft, workflow, null, cancellationToken);
+    public async Task<IActionResult> OnPostPreviewAsync(DecisionDraft draft, [FromServices] StaffCommands staff, CancellationToken cancellationToken) =>
+        await PreviewOrErrorAsync(draft, staff, null, cancellationToken);
 
     /// <summary>Back from the preview to the form, with the values entered.</summary>
     public async Task<IActionResult> OnPostEditAsync(DecisionDraft draft, [FromServices] CaseQueries queries, CancellationToken cancellationToken)
@@ -103,12 +103,12 @@ public sealed class IndexModel(IOptions<AuthOptions> authOptions, IServiceProvid
     }
 
     /// <summary>Step two: records the previewed decision and sends the previewed letters (checked again on the server).</summary>
-    public async Task<IActionResult> OnPostDecisionAsync(DecisionDraft draft, string? previewed, [FromServices] ReferralWorkflow workflow, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostDecisionAsync(DecisionDraft draft, string? previewed, [FromServices] StaffCommands staff, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(previewed))
         {
             // Nothing is sent unseen: without a preview, the preview is shown.
-            return await PreviewOrErrorAsync(draft, workflow, null, cancellationToken);
+            return await PreviewOrErrorAsync(draft, staff, null, cancellationToken);
         }
 
         var (detail, error) = await CheckAsync(draft, cancellationToken);
@@ -122,14 +122,14 @@ public sealed class IndexModel(IOptions<AuthOptions> authOptions, IServiceProvid
             return await ShowFormAsync(draft, error, cancellationToken);
         }
 
-        var done = await workflow.RecordDecisionAsync(draft.CaseId, draft.Outcome!.Trim(), draft.Responsible!, draft.Summary!.Trim(), User.StaffName(), cancellationToken, previewed);
+        var done = await staff.RecordDecisionAsync(draft.CaseId, draft.Outcome!.Trim(), draft.Responsible!, draft.Summary!.Trim(), User.StaffName(), cancellationToken, previewed);
         if (!done)
         {
             // The letters may have changed since the preview (an edited template, a changed party): show them again.
-            var again = await workflow.PreviewDecisionAsync(draft.CaseId, draft.Outcome!.Trim(), draft.Responsible!, draft.Summary!.Trim(), cancellationToken);
+            var again = await staff.PreviewDecisionAsync(draft.CaseId, draft.Outcome!.Trim(), draft.Responsible!, draft.Summary!.Trim(), cancellationToken);
             if (again is not null && again.Fingerprint != previewed)
             {
-                return await PreviewOrErrorAsync(draft, workflow, "Brevene er ændret siden forhåndsvisningen. Læs dem igen, før afgørelsen sendes.", cancellationToken);
+                return await PreviewOrErrorAsync(draft, staff, "Brevene er ændret siden forhåndsvisningen. Læs dem igen, før afgørelsen sendes.", cancellationToken);
             }
 
             TempData[ErrorKey] = $"Afgørelsen for {detail.ChildName} kunne ikke registreres: sagen er ikke på dagsordenen, eller samtykket gælder ikke længere.";
@@ -141,7 +141,7 @@ public sealed class IndexModel(IOptions<AuthOptions> authOptions, IServiceProvid
         return RedirectToPage();
     }
 
-    private async Task<IActionResult> PreviewOrErrorAsync(DecisionDraft draft, ReferralWorkflow workflow, string? notice, CancellationToken cancellationToken)
+    private async Task<IActionResult> PreviewOrErrorAsync(DecisionDraft draft, StaffCommands staff, string? notice, CancellationToken cancellationToken)
     {
         var (detail, error) = await CheckAsync(draft, cancellationToken);
         if (detail is null)
@@ -154,7 +154,7 @@ public sealed class IndexModel(IOptions<AuthOptions> authOptions, IServiceProvid
             return await ShowFormAsync(draft, error, cancellationToken);
         }
 
-        var preview = await workflow.PreviewDecisionAsync(draft.CaseId, draft.Outcome!.Trim(), draft.Responsible!, draft.Summary!.Trim(), cancellationToken);
+        var preview = await staff.PreviewDecisionAsync(draft.CaseId, draft.Outcome!.Trim(), draft.Responsible!, draft.Summary!.Trim(), cancellationToken);
         if (preview is null)
         {
             return await ShowFormAsync(draft, $"Afgørelsen for {detail.ChildName} kan ikke registreres: sagen er ikke på dagsordenen, eller samtykket gælder ikke længere.", cancellationToken);

@@ -10,7 +10,7 @@ namespace MedComMailbox.Web.Pages.Consent;
 /// The consent page behind the link in the Digital Post letter. Only a signed-in citizen reaches it (the Citizen policy
 /// sends everyone else to the citizen sign-in first); the answer is recorded with the CPR number from the sign-in.
 /// </summary>
-public sealed class IndexModel(ReferralWorkflow workflow, IOptions<WorkflowOptions> workflowOptions, IOptions<AuthOptions> authOptions) : PageModel
+public sealed class IndexModel(ConsentCommands consent, IOptions<WorkflowOptions> workflowOptions, IOptions<AuthOptions> authOptions) : PageModel
 {
     public const string OutcomeKey = "consent.outcome";
     public const string GiveKey = "consent.give";
@@ -34,7 +34,7 @@ public sealed class IndexModel(ReferralWorkflow workflow, IOptions<WorkflowOptio
     {
         // The child's name, the recipient and the GP only for the letter's addressee: anyone else signed in (a partner
         // reading over a shoulder, a forwarded link) gets the same neutral page as for an unknown link.
-        var invitation = await workflow.FindInvitationAsync(token, cancellationToken);
+        var invitation = await consent.FindInvitationAsync(token, cancellationToken);
         Invitation = invitation is not null && IsAddressee(User.CitizenCpr(authOptions.Value), invitation.PartyId) ? invitation : null;
         if (Invitation is null)
         {
@@ -55,7 +55,7 @@ public sealed class IndexModel(ReferralWorkflow workflow, IOptions<WorkflowOptio
             return Challenge(Schemes.Citizen);
         }
 
-        var outcome = await workflow.AnswerByTokenAsync(token, cpr, give, cancellationToken);
+        var outcome = await consent.AnswerByTokenAsync(token, cpr, give, cancellationToken);
         TempData[OutcomeKey] = outcome.ToString();
         TempData[GiveKey] = give;
         return RedirectToPage("/Consent/Answered");

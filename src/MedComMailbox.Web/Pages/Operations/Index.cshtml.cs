@@ -87,7 +87,7 @@ public sealed class IndexModel(
         }
     }
 
-    public async Task<IActionResult> OnPostResendLetterAsync(Guid letterId, [FromServices] ReferralWorkflow workflow, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostResendLetterAsync(Guid letterId, [FromServices] StaffCommands staff, CancellationToken cancellationToken)
     {
         var mailbox = await queries.FailedLetterMailboxAsync(letterId, cancellationToken);
         if (mailbox is null || !User.MayWorkIn(auth.Value, mailbox))
@@ -95,7 +95,7 @@ public sealed class IndexModel(
             return Done(false, "Brevet findes ikke længere blandt de fejlede breve.");
         }
 
-        var done = await workflow.ResendLetterAsync(letterId, User.StaffName(), cancellationToken);
+        var done = await staff.ResendLetterAsync(letterId, User.StaffName(), cancellationToken);
         return Done(done, done ? "Brevet sendes igen til Digital Post." : "Brevet kunne ikke sendes igen. Prøv at genindlæse siden.");
     }
 
