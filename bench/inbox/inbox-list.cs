@@ -46,7 +46,7 @@ await using (var connection = await database.OpenAsync())
 }
 
 Console.WriteLine($"Seeded {n:N0} inbox items in {seed.Elapsed.TotalSeconds:N1} s; database {new FileInfo(file).Length / 1024 / 1024:N0} MB");
-var queries = new InboxQueries(database, new InboundReader());
+var queries = new InboxQueries(database);
 var all = new HashSet<string>();
 var baseline = await Time(async () =>
 {

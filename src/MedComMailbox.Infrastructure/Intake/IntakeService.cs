@@ -13,31 +13,6 @@ using Microsoft.Extensions.Options;
 
 namespace MedComMailbox.Infrastructure.Intake;
 
-public enum IntakeOutcome
-{
-    /// <summary>Stored, acknowledged (ok) and queued for the triage side.</summary>
-    Accepted,
-    /// <summary>Seen before: not stored or routed again; the first answer is sent again.</summary>
-    Duplicate,
-    /// <summary>Stored for inspection and answered with a negative acknowledgement where the sender could be identified.</summary>
-    Rejected,
-    /// <summary>Not stored because storage failed; the caller must keep the message and try again.</summary>
-    Unavailable,
-}
-
-/// <summary>What happened to one inbound body. Carries no patient data, so it can be shown to the sender.</summary>
-public sealed record IntakeResult(
-    IntakeOutcome Outcome,
-    Guid? MessageId,
-    MedComMessageKind Kind,
-    string? MedComMessageId,
-    string? AcknowledgementId,
-    string? AcknowledgementCode,
-    IReadOnlyList<MedComIssue> Issues)
-{
-    public bool Stored => Outcome != IntakeOutcome.Unavailable;
-}
-
 /// <summary>
 /// The edge where MedCom messages enter. One transaction stores the raw bytes, the parsed metadata, the thread, the
 /// acknowledgement to send and the bus event; only after the commit does the caller answer the sender or move the
@@ -60,6 +35,10 @@ public sealed partial class IntakeService(
 {
     private const int MaxTransientMemory = 10_000;
     private readonly ConcurrentDictionary<string, byte> _transientSent = new(StringComparer.Ordinal);
+    private IntakeTransaction? _transaction;
+
+    /// <summary>The storing transaction, with the answer building it queues (both stateless).</summary>
+    private IntakeTransaction Transaction => _transaction ??= new(store, outbox, new IntakeAnswers(acknowledgements, envelopes, outbox), quarantine);
 
     public async Task<IntakeResult> ReceiveAsync(ReadOnlyMemory<byte> body, string? contentType, string channel, string? sourceName, CancellationToken cancellationToken)
     {
@@ -143,15 +122,15 @@ public sealed partial class IntakeService(
         // the row with its copy of the body and its SHA-256. SQLite admits one writer at a time, and nobody waits for
         // this out here. Only a duplicate or a reused Bundle.id, both found inside, change the answer; those rebuild it there.
         var issues = read.Issues.ToList();
-        var asRead = Prepare(read, issues.Any(i => i.IsBlocking) ? AcknowledgementOutcome.FatalError : AcknowledgementOutcome.Ok, issues, us, s.SenderGln, now);
+        var asRead = Transaction.Answers.Prepare(read, issues.Any(i => i.IsBlocking) ? AcknowledgementOutcome.FatalError : AcknowledgementOutcome.Ok, issues, us, s.SenderGln, now);
         var id = replacing is null ? Guid.NewGuid() : Guid.Parse(replacing.Id);
         var record = Record(id, read, body, contentType, channel, sourceName, replacing?.ReceivedAt ?? now.ToUnixTimeMilliseconds(), dedupeKey);
-        Classify(record, issues);
+        Transaction.Classify(record, issues);
 
         using var activity = MailboxTelemetry.StartForMessage("medcom.intake", id, System.Diagnostics.ActivityKind.Consumer);
         // On SQLite the process's one writer runs this with other intakes in one commit; it returns after that commit.
         var stored = await store.Database.WriteAsync(
-            (connection, transaction, _) => StoreInTransactionAsync(connection, transaction, read, record, issues, asRead, us, now, replacing),
+            (connection, transaction, _) => Transaction.StoreInTransactionAsync(connection, transaction, read, record, issues, asRead, us, now, replacing),
             cancellationToken);
         if (stored is null)
         {
@@ -168,110 +147,6 @@ public sealed partial class IntakeService(
         _transientSent.TryRemove(s.MessageId ?? "", out _);
         telemetry.MessageStored(mailboxGln, s.Kind, result.Outcome == IntakeOutcome.Accepted);
         return result;
-    }
-
-    /// <summary>The statements of one intake, in the given transaction. Only SQL and what a finding inside changes.</summary>
-    private async Task<(IntakeResult Result, string? MailboxGln)?> StoreInTransactionAsync(
-        DbConnection connection, DbTransaction transaction, InboundReadResult read, MessageRecord record, List<MedComIssue> issues,
-        PreparedAnswer asRead, MailboxIdentity us, DateTimeOffset now, MessageRecord? replacing)
-    {
-        var s = read.Summary;
-        var nowMs = now.ToUnixTimeMilliseconds();
-
-        // Reprocessing: the rejected row gives way first, so its dedupe key does not make the message its own duplicate.
-        if (replacing is not null &&
-            !await MessageStore.DeleteRejectedAsync(connection, transaction, replacing.Id))
-        {
-            return null;
-        }
-
-        if (record.DedupeKey is { } dedupeKey && await store.FindByDedupeKeyAsync(connection, transaction, dedupeKey) is { } first)
-        {
-            return (await AnswerDuplicateAsync(connection, transaction, read, first, us, now), first.MailboxGln);
-        }
-
-        var prepared = asRead;
-        if (s.Kind != MedComMessageKind.Acknowledgement && s.BundleId is not null &&
-            await store.BundleIdUsedByAnotherAsync(connection, transaction, s.BundleId, s.MessageId))
-        {
-            issues.Add(MedComErrors.BundleIdReused.At("Bundle.id"));
-            prepared = Prepare(read, issues.Any(i => i.IsBlocking) ? AcknowledgementOutcome.FatalError : AcknowledgementOutcome.Ok, issues, us, s.SenderGln, now);
-            Classify(record, issues);
-        }
-
-        var valid = record.Status == MessageStatus.Accepted;
-        var id = Guid.Parse(record.Id);
-        var answer = prepared.Answer;
-        record.AckCode = AnswerCode(answer);
-        record.AckMessageId = answer?.MessageId;
-
-        await store.PlaceInThreadAsync(connection, transaction, record);
-        await store.InsertAsync(connection, transaction, record);
-        await store.AdoptOrphansAsync(connection, transaction, record);
-        await QueueAnswerAsync(connection, transaction, record.Id, prepared, now);
-
-        var key = record.Id;
-        if (!valid)
-        {
-            await outbox.PublishLaterAsync(connection, transaction, key, new MedComMessageRejected(id, record.MailboxGln, issues.Where(i => i.IsBlocking).Select(i => i.Code).Distinct().ToList(), now), nowMs);
-        }
-        else if (s.Kind is MedComMessageKind.Acknowledgement or MedComMessageKind.OioXmlReceipt)
-        {
-            var matched = s.AcknowledgedMessageId is { } original
-                ? await store.MatchAcknowledgementAsync(connection, transaction, original, s.AcknowledgementCode ?? "", s.MessageId ?? id.ToString(), nowMs)
-                : null;
-            await outbox.PublishLaterAsync(connection, transaction, key, new MedComAcknowledgementReceived(id, matched is null ? null : Guid.Parse(matched), s.AcknowledgementCode ?? "", now), nowMs);
-        }
-        else
-        {
-            await outbox.PublishLaterAsync(connection, transaction, key, new MedComMessageReceived(id, record.MailboxGln!, s.SenderGln, s.Kind.ToString(), s.Category, record.ThreadId, s.Activity, now), nowMs);
-        }
-
-        return (new IntakeResult(valid ? IntakeOutcome.Accepted : IntakeOutcome.Rejected, id, s.Kind, s.MessageId, answer?.MessageId, record.AckCode, issues), record.MailboxGln);
-    }
-
-    /// <summary>MedCom: a duplicate is not stored or shown again, and gets the same acknowledgement content as the first time.</summary>
-    private async Task<IntakeResult> AnswerDuplicateAsync(DbConnection connection, DbTransaction transaction, InboundReadResult read, MessageRecord first, MailboxIdentity us, DateTimeOffset now)
-    {
-        var firstIssues = (first.ErrorCodes ?? "")
-            .Split(',', StringSplitOptions.RemoveEmptyEntries)
-            .Select(code => MedComErrors.Find(code)?.At())
-            .OfType<MedComIssue>()
-            .ToList();
-        var outcome = first.Status == MessageStatus.Rejected ? AcknowledgementOutcome.FatalError : AcknowledgementOutcome.Ok;
-        var prepared = Prepare(read, outcome, firstIssues, us, read.Summary.SenderGln, now);
-        var answer = prepared.Answer;
-        await store.CountDuplicateAsync(connection, transaction, first.Id);
-        await QueueAnswerAsync(connection, transaction, first.Id, prepared, now);
-        return new IntakeResult(IntakeOutcome.Duplicate, Guid.Parse(first.Id), read.Summary.Kind, read.Summary.MessageId, answer?.MessageId, AnswerCode(answer) ?? first.AckCode, firstIssues);
-    }
-
-    /// <summary>The acknowledgement (or OIOXML receipt) to send, and the envelope it goes out in when it has a receiver.</summary>
-    private PreparedAnswer Prepare(InboundReadResult read, AcknowledgementOutcome outcome, IReadOnlyList<MedComIssue> issues, MailboxIdentity us, string? senderGln, DateTimeOffset now)
-    {
-        var answer = acknowledgements.CreateAcknowledgement(read, outcome, issues, us, now);
-        var envelope = answer is not null && (answer.ReceiverGln ?? senderGln) is { } to ? OutgoingEnvelope.Wrap(envelopes, answer, us.Gln, to, now) : null;
-        return new PreparedAnswer(answer, envelope);
-    }
-
-    private async Task QueueAnswerAsync(DbConnection connection, DbTransaction transaction, string messageId, PreparedAnswer prepared, DateTimeOffset now)
-    {
-        if (prepared is not { Answer: { } answer, Envelope: { } envelope })
-        {
-            return;
-        }
-
-        var nowMs = now.ToUnixTimeMilliseconds();
-        await outbox.AddAsync(connection, transaction, new OutboxRecord
-        {
-            MessageId = messageId,
-            Kind = OutboxKind.Deliver,
-            Type = answer.Kind.ToString(),
-            Payload = envelope.Bytes,
-            FileName = envelope.FileName,
-            CreatedAt = nowMs,
-            DueAt = nowMs,
-        });
     }
 
     /// <summary>
@@ -328,15 +203,6 @@ public sealed partial class IntakeService(
         _ => null,
     };
 
-    private sealed record PreparedAnswer(OutboundDocument? Answer, OutgoingEnvelope? Envelope);
-
-    private static string? AnswerCode(OutboundDocument? answer) => answer switch
-    {
-        null => null,
-        { Kind: MedComMessageKind.Acknowledgement } => answer.DocumentName[(answer.DocumentName.IndexOf('#', StringComparison.Ordinal) + 1)..],
-        _ => answer.DocumentName == MedCom.OioXml.OioXmlCodes.NegativeReceiptDocumentName ? "negative" : "positive",
-    };
-
     /// <summary>The row as read: the copy of the body and its SHA-256 are made here, before the write.</summary>
     private MessageRecord Record(Guid id, InboundReadResult read, ReadOnlyMemory<byte> body, string? contentType, string channel, string? sourceName, long now, string? dedupeKey)
     {
@@ -358,23 +224,6 @@ public sealed partial class IntakeService(
         record.MailboxGln = mailboxOptions.Value.Find(s.ReceiverGln)?.Gln;
         record.DedupeKey = dedupeKey;
         return record;
-    }
-
-    /// <summary>Status and error codes from the issues; a rejected row keeps only the head of its body.</summary>
-    private void Classify(MessageRecord record, IReadOnlyList<MedComIssue> issues)
-    {
-        var valid = !issues.Any(i => i.IsBlocking);
-        var cap = quarantine.RejectedBodyMaxBytes;
-        if (!valid && record.Raw.Length > cap)
-        {
-            // A rejected message keeps its size and hash but only the head of its body: a hostile sender cannot fill the
-            // disk with 20 MB rejects. A rejection of ours (receiver not yet configured) is answered with a negative
-            // acknowledgement, so the sender sends it again; reprocessing needs the whole body and only sees the head.
-            record.Raw = record.Raw[..cap];
-        }
-
-        record.Status = valid ? MessageStatus.Accepted : MessageStatus.Rejected;
-        record.ErrorCodes = valid ? null : string.Join(',', issues.Where(i => i.IsBlocking).Select(i => i.Code).Distinct());
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} ({Kind}) {Outcome}, answered {AcknowledgementCode}, via {Channel}")]

@@ -8,6 +8,7 @@ public static class InboxRegistration
     public static IServiceCollection AddInbox(this IServiceCollection services)
     {
         services.AddSingleton<InboxQueries>();
+        services.AddSingleton<MessageDetailQueries>();
         services.AddSingleton<InboxCommands>();
         services.AddSingleton<AcknowledgementQueries>();
         return services;

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
@@ -36,7 +35,10 @@ public sealed class CaseEffects(
     LetterTemplates templates,
     WorkflowSignal signal)
 {
-    private static readonly CultureInfo Danish = CultureInfo.GetCultureInfo("da-DK");
+    private CaseLetters? _letters;
+
+    /// <summary>The texts of the letters and GP messages (stateless: templates and options only).</summary>
+    private CaseLetters Letters => _letters ??= new(options, templates);
 
     public async Task ApplyAsync(
         DbConnection connection,
@@ -87,7 +89,7 @@ public sealed class CaseEffects(
 
                     row.MeetingAt = placed.Placement.Meeting.ToUnixTimeMilliseconds();
                     await cases.AddEventAsync(connection, transaction, row.Id, nowMs, "agenda",
-                        $"Sat på dagsordenen for udvalgsmødet {Format(placed.Placement.Meeting)} (senest {placed.Placement.LatestAllowed.ToString("d. MMMM yyyy", Danish)})", actor);
+                        $"Sat på dagsordenen for udvalgsmødet {Format(placed.Placement.Meeting)} (senest {placed.Placement.LatestAllowed.ToString("d. MMMM yyyy", CaseLetters.Danish)})", actor);
                     await outbox.PublishLaterAsync(connection, transaction, row.Id,
                         new ReferralReadyForCommittee(Guid.Parse(row.Id), row.MailboxGln, placed.Placement.Meeting, placed.Placement.LatestAllowed,
                             placed.Placement.WithinDeadline, @case.ConsentCompletedAt ?? now, now),
@@ -101,7 +103,7 @@ public sealed class CaseEffects(
 
                 case FlagForOperator flag:
                     row.Flagged = true;
-                    await cases.AddEventAsync(connection, transaction, row.Id, nowMs, "flag", FlagText(flag.Reason), actor);
+                    await cases.AddEventAsync(connection, transaction, row.Id, nowMs, "flag", CaseLetters.FlagText(flag.Reason), actor);
                     break;
             }
         }
@@ -169,23 +171,6 @@ public sealed class CaseEffects(
         row.Snapshot = CaseStore.Serialize(@case.ToSnapshot());
     }
 
-    /// <summary>The values every letter may use.</summary>
-    public Dictionary<string, string> CommonValues(CaseRow row)
-    {
-        var o = options.Value;
-        return new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["municipality"] = o.Municipality,
-            ["committee"] = o.Committee,
-            ["committeePhone"] = WorkflowOptions.FormatPhone(o.Contact.Phone),
-            ["committeeEmail"] = o.Contact.Email,
-            ["childName"] = row.ChildName,
-            ["childCpr"] = row.ChildCpr.Length == 10 ? $"{row.ChildCpr[..6]}-{row.ChildCpr[6..]}" : row.ChildCpr,
-            ["gpName"] = row.GpName ?? "din læge",
-            ["receivedDate"] = DateTimeOffset.FromUnixTimeMilliseconds(row.OpenedAt).ToOffset(LocalOffset(DateTimeOffset.FromUnixTimeMilliseconds(row.OpenedAt))).ToString("d. MMMM yyyy", Danish),
-        };
-    }
-
     /// <summary>
     /// The MedCom messages to the GP that <paramref name="effects"/> ask for, built before the caller's write transaction
     /// (template, FHIR/OIOXML build, read-back, envelope: all CPU), from the referral the caller has already read.
@@ -224,7 +209,7 @@ public sealed class CaseEffects(
         DbConnection connection, DbTransaction? transaction, CaseRow row, ReferralCase @case, LetterKind kind, MessageRecord referral, object? parsedReferral,
         DateTimeOffset now, IReadOnlyDictionary<string, string>? extra)
     {
-        var (template, text) = await GpTextAsync(connection, transaction, row, @case, kind, extra);
+        var (template, text) = await Letters.GpTextAsync(connection, transaction, row, @case, kind, extra);
         var us = mailbox.Value.Find(row.MailboxGln) ?? throw new InvalidOperationException("The case's mailbox is no longer configured.");
         var signature = options.Value.Signature;
         var author = new SegmentAuthor(signature.GivenName, signature.FamilyName, null, options.Value.Committee, signature.Phone);
@@ -242,7 +227,7 @@ public sealed class CaseEffects(
         DbConnection connection, DbTransaction transaction, CaseRow row, ReferralCase @case, LetterKind kind, string partyId, DateTimeOffset now, IReadOnlyDictionary<string, string>? extra = null)
     {
         var party = @case.Parties.FirstOrDefault(p => p.PartyId == partyId);
-        var (template, recipientName, body, actionUntil) = await PartyLetterAsync(connection, transaction, row, @case, kind, partyId, extra);
+        var (template, recipientName, body, actionUntil) = await Letters.PartyLetterAsync(connection, transaction, row, @case, kind, partyId, extra);
         var letter = new QueuedLetter(
             Guid.NewGuid().ToString(), row.Id, kind.ToString(), partyId, (party?.Role ?? PartyRole.CustodyHolder).ToString(), recipientName, template.Title, body, actionUntil);
         await LetterStore.QueueAsync(connection, transaction, letter, now.ToUnixTimeMilliseconds());
@@ -250,116 +235,13 @@ public sealed class CaseEffects(
         await cases.AddEventAsync(connection, transaction, row.Id, now.ToUnixTimeMilliseconds(), "letter", $"{LetterName(kind)} til {who} lagt i kø til Digital Post", null);
     }
 
-    /// <summary>
-    /// The letters <paramref name="effects"/> ask for, rendered exactly as <see cref="ApplyAsync"/> writes them (the same
-    /// templates and values), without storing or sending anything: the committee's preview of a decision.
-    /// </summary>
-    public async Task<IReadOnlyList<RenderedLetter>> RenderAsync(
-        DbConnection connection, DbTransaction? transaction, CaseRow row, ReferralCase @case, IReadOnlyList<CaseEffect> effects)
-    {
-        var letters = new List<RenderedLetter>();
-        foreach (var effect in effects)
-        {
-            switch (effect)
-            {
-                case SendGpMessage gp:
-                    var (gpTemplate, gpText) = await GpTextAsync(connection, transaction, row, @case, gp.Letter, null);
-                    letters.Add(new RenderedLetter(LetterChannel.MedCom, gp.Letter, row.GpName ?? "Lægen", null, gpTemplate.Title, gpText));
-                    break;
-                case SendDigitalPost post:
-                    var (template, name, body, _) = await PartyLetterAsync(connection, transaction, row, @case, post.Letter, post.PartyId, null);
-                    var role = @case.Parties.FirstOrDefault(p => p.PartyId == post.PartyId)?.Role ?? PartyRole.CustodyHolder;
-                    letters.Add(new RenderedLetter(LetterChannel.DigitalPost, post.Letter, name, role, template.Title, body));
-                    break;
-            }
-        }
-
-        return letters;
-    }
-
-    /// <summary>The text of a MedCom message to the GP (the segment's text) and the template it came from.</summary>
-    private async Task<(LetterTemplate Template, string Text)> GpTextAsync(
-        DbConnection connection, DbTransaction? transaction, CaseRow row, ReferralCase @case, LetterKind kind, IReadOnlyDictionary<string, string>? extra)
-    {
-        var values = CommonValues(row);
-        values["recipientName"] = row.GpName ?? "læge";
-        values["stillToConsent"] = StillToConsent(@case);
-        AddDecisionValues(values, @case);
-        AddExtraValues(values, extra);
-        var template = await templates.GetAsync(connection, transaction, kind);
-        return (template, template.Render(values));
-    }
-
-    /// <summary>A Digital Post letter to one party: its template, addressee, body and (consent letters) the action's deadline.</summary>
-    private async Task<(LetterTemplate Template, string RecipientName, string Body, long? ActionUntil)> PartyLetterAsync(
-        DbConnection connection, DbTransaction? transaction, CaseRow row, ReferralCase @case, LetterKind kind, string partyId, IReadOnlyDictionary<string, string>? extra)
-    {
-        var values = CommonValues(row);
-        values["recipientName"] = row.NameOf(partyId);
-        long? actionUntil = null;
-        if (kind is LetterKind.ConsentRequest or LetterKind.ConsentReminder)
-        {
-            // The link's token is made when the letter is sent (LetterDispatcher): only its hash is ever stored, so the
-            // queued letter keeps a placeholder and the action's deadline, never a usable link.
-            var deadline = @case.ConsentDeadline;
-            actionUntil = deadline.ToUnixTimeMilliseconds();
-            values["consentLink"] = ConsentLinkPlaceholder;
-            values["deadline"] = Format(deadline);
-        }
-
-        AddDecisionValues(values, @case);
-        AddExtraValues(values, extra);
-        // A child of the consent age is written to in the child's own words; the row keeps the letter's kind.
-        var party = @case.Parties.FirstOrDefault(p => p.PartyId == partyId);
-        var template = await templates.GetAsync(connection, transaction, party?.Role == PartyRole.Child ? ChildLetters.For(kind) : kind);
-        return (template, values["recipientName"], template.Render(values), actionUntil);
-    }
-
-    private void AddDecisionValues(Dictionary<string, string> values, ReferralCase @case)
-    {
-        if (@case.Decision is { } d)
-        {
-            values["meetingDate"] = @case.Agenda is { } a ? Format(a.Meeting) : Format(d.DecidedAt);
-            values["outcome"] = d.Outcome;
-            values["responsibleParty"] = d.ResponsibleParty;
-            values["summary"] = d.Summary;
-        }
-    }
-
-    /// <summary>
-    /// For the GP's receipt of a re-referral that joined a valid consent: who is still asked (a child who turned 15, a
-    /// new custody holder), as a sentence after "Sagen behandles på udvalgets næste møde."; empty when nobody is. Never a name.
-    /// </summary>
-    private static string StillToConsent(ReferralCase @case)
-    {
-        var pending = @case.Consents.Where(c => c.Answer == ConsentAnswer.Pending).Select(c => c.PartyId).ToHashSet(StringComparer.Ordinal);
-        if (pending.Count == 0)
-        {
-            return "";
-        }
-
-        var child = @case.Parties.Any(p => p.Role == PartyRole.Child && pending.Contains(p.PartyId));
-        var holders = @case.Parties.Count(p => p.Role == PartyRole.CustodyHolder && pending.Contains(p.PartyId));
-        var who = (child, holders) switch
-        {
-            (true, 0) => "barnet, der nu er fyldt 15 år,",
-            (true, _) => "barnet, der nu er fyldt 15 år, og en ny forældremyndighedsindehaver",
-            (false, 1) => "en ny forældremyndighedsindehaver",
-            _ => "nye forældremyndighedsindehavere",
-        };
-        return $" Først skal {who} dog give samtykke; anmodningen sendes i Digital Post inden for kort tid.";
-    }
+    /// <summary>The letters <paramref name="effects"/> ask for, rendered without storing or sending anything (<see cref="CaseLetters.RenderAsync"/>).</summary>
+    public Task<IReadOnlyList<RenderedLetter>> RenderAsync(
+        DbConnection connection, DbTransaction? transaction, CaseRow row, ReferralCase @case, IReadOnlyList<CaseEffect> effects) =>
+        Letters.RenderAsync(connection, transaction, row, @case, effects);
 
     /// <summary>Stands for the consent link in a queued letter's body until the letter is sent.</summary>
     public const string ConsentLinkPlaceholder = "{{consentLink}}";
-
-    private static void AddExtraValues(Dictionary<string, string> values, IReadOnlyDictionary<string, string>? extra)
-    {
-        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
-        {
-            values[key] = value;
-        }
-    }
 
     public static string NewToken() => Base64Url(RandomNumberGenerator.GetBytes(32));
 
@@ -367,62 +249,9 @@ public sealed class CaseEffects(
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static readonly TimeZoneInfo Copenhagen = TimeZoneInfo.FindSystemTimeZoneById("Europe/Copenhagen");
+    /// <summary>A time as Danes read it in letters (<see cref="CaseLetters.Format"/>).</summary>
+    public static string Format(DateTimeOffset instant) => CaseLetters.Format(instant);
 
-    private static TimeSpan LocalOffset(DateTimeOffset instant) => Copenhagen.GetUtcOffset(instant);
-
-    /// <summary>A time as Danes read it in letters: "3. december 2026 kl. 08.30" (Copenhagen time).</summary>
-    public static string Format(DateTimeOffset instant)
-    {
-        var local = instant.ToOffset(LocalOffset(instant));
-        return local.ToString("d. MMMM yyyy 'kl.' HH.mm", Danish);
-    }
-
-    public static string LetterName(LetterKind kind) => kind switch
-    {
-        LetterKind.GpReceipt => "Kvittering",
-        LetterKind.ConsentRequest => "Anmodning om samtykke",
-        LetterKind.ConsentReminder => "Påmindelse om samtykke",
-        LetterKind.ClosedNoConsent => "Besked om afslutning uden samtykke",
-        LetterKind.Decision => "Udvalgets beslutning",
-        LetterKind.CourseMeeting => "Besked om mødetidspunkt",
-        LetterKind.ConsentStopped => "Besked om, at sagen er standset",
-        LetterKind.GpReceiptConsentJoined => "Kvittering (samtykket gælder fra den tidligere sag)",
-        _ when ChildLetters.ParentsKind(kind) is { } parents => LetterName(parents) + " (til barnet)",
-        _ => kind.ToString(),
-    };
-
-    private static string FlagText(string reason) => reason switch
-    {
-        "no custody holder found in the CPR register" => "Ingen forældremyndighedsindehaver fundet i CPR: en medarbejder må se på sagen",
-        "custody changed" => "Forældremyndigheden er ændret siden samtykket",
-        "custody changed while consent was pending" => "Forældremyndigheden er ændret: nye samtykkeanmodninger er sendt",
-        "consent withdrawn" => "Samtykket er trukket tilbage: sagen behandles ikke videre",
-        "consent refused" => "Samtykke er afslået: sagen behandles ikke videre",
-        "consent expired" => "Samtykket er udløbet (over et år gammelt)",
-        "no committee meeting within 8 working days of consent" => "Intet udvalgsmøde inden for 8 arbejdsdage efter samtykket",
-        _ => reason,
-    };
-}
-
-/// <summary>How a letter reaches its recipient.</summary>
-public enum LetterChannel
-{
-    /// <summary>A MedCom reply to the GP in the referral's thread.</summary>
-    MedCom,
-    /// <summary>A Digital Post letter to a party of the case.</summary>
-    DigitalPost,
-}
-
-/// <summary>A letter as it will be sent: channel, kind, addressee (the party's role for Digital Post), title and text.</summary>
-public sealed record RenderedLetter(LetterChannel Channel, LetterKind Kind, string RecipientName, PartyRole? Role, string Title, string Text);
-
-/// <summary>The kinds of deadline rows besides Core's <see cref="DeadlineKind"/>.</summary>
-public static class DeadlineKinds
-{
-    /// <summary>Consent is complete: look custody up again before the committee (network, so outside the case's transaction).</summary>
-    public const string CustodyRecheck = "CustodyRecheck";
-
-    /// <summary>A received message whose triage could not finish (the CPR register was unreachable): try again.</summary>
-    public const string RetryTriage = "RetryTriage";
+    /// <summary>A letter kind's Danish name in the case's history (<see cref="CaseLetters.LetterName"/>).</summary>
+    public static string LetterName(LetterKind kind) => CaseLetters.LetterName(kind);
 }

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace MedComMailbox.Web.Pages.Messages;
 
 /// <summary>Downloads one attachment of a stored message; audited like reading the message.</summary>
-public sealed class AttachmentModel(InboxQueries queries, AuditLog audit, IOptions<AuthOptions> authOptions) : PageModel
+public sealed class AttachmentModel(MessageDetailQueries queries, AuditLog audit, IOptions<AuthOptions> authOptions) : PageModel
 {
     public async Task<IActionResult> OnGetAsync(Guid id, int index, CancellationToken cancellationToken)
     {

@@ -18,7 +18,7 @@ namespace MedComMailbox.Web.Pages.Messages;
 /// assigning need the Operator policy. Post-redirect-get throughout.
 /// </summary>
 public sealed class DetailModel(
-    InboxQueries queries, InboxCommands commands, AuditLog audit, IAuthorizationService authorization,
+    MessageDetailQueries queries, InboxCommands commands, AuditLog audit, IAuthorizationService authorization,
     IOptions<AuthOptions> authOptions, IOptions<MailboxOptions> mailboxOptions) : PageModel
 {
     private const string MessageKey = "message.message";
