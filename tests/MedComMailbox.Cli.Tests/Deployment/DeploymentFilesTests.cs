@@ -349,9 +349,13 @@ public sealed partial class DeploymentFilesTests
         // Every queue the consumers declare falls under the policy; the dead-letter queue it points to exists and does not.
         var endpoints = typeof(TriageConsumer).Assembly.GetTypes()
             .Where(t => t is { IsAbstract: false } && t.BaseType is { IsGenericType: true } b && b.GetGenericTypeDefinition() == typeof(MassTransit.ConsumerDefinition<>))
-            .Select(t => ((MassTransit.IConsumerDefinition)Activator.CreateInstance(t, Microsoft.Extensions.Options.Options.Create(new MedComMailbox.Infrastructure.Bus.BusOptions()))!).GetEndpointName(MassTransit.KebabCaseEndpointNameFormatter.Instance))
+            .Select(t => t.GetConstructor(Type.EmptyTypes) is not null
+                ? (MassTransit.IConsumerDefinition)Activator.CreateInstance(t)!
+                : (MassTransit.IConsumerDefinition)Activator.CreateInstance(t, Microsoft.Extensions.Options.Options.Create(new MedComMailbox.Infrastructure.Bus.BusOptions()))!)
+            .Select(d => d.GetEndpointName(MassTransit.KebabCaseEndpointNameFormatter.Instance))
             .ToList();
         Assert.Contains("medcom-triage", endpoints);
+        Assert.Contains("medcom-hand-over-mail", endpoints);
         Assert.All(endpoints, e => Assert.Matches(pattern, e));
 
         var deadLetter = policy.GetProperty("definition").GetProperty("dead-letter-exchange").GetString();
