@@ -1,4 +1,5 @@
 using MedComMailbox.Core.Calendar;
+using MedComMailbox.Core.Time;
 
 namespace MedComMailbox.Core.Committee;
 
@@ -17,7 +18,7 @@ public sealed record CommitteeSchedule(
     public static CommitteeSchedule Default { get; } = new(
         DayOfWeek.Wednesday,
         new TimeOnly(8, 30),
-        TimeZoneInfo.FindSystemTimeZoneById("Europe/Copenhagen"),
+        DanishTime.Zone,
         TimeSpan.FromDays(2),
         8,
         new HashSet<DateOnly>());

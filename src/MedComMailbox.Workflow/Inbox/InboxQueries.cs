@@ -1,5 +1,6 @@
 using Dapper;
 using MedComMailbox.Infrastructure.Storage;
+using MedComMailbox.Core.Time;
 
 namespace MedComMailbox.Workflow.Inbox;
 
@@ -9,7 +10,7 @@ namespace MedComMailbox.Workflow.Inbox;
 /// </summary>
 public sealed class InboxQueries(MailboxDatabase database)
 {
-    private static readonly TimeZoneInfo Copenhagen = TimeZoneInfo.FindSystemTimeZoneById("Europe/Copenhagen");
+    private static readonly TimeZoneInfo Copenhagen = DanishTime.Zone;
 
     public async Task<InboxPage> ListAsync(InboxFilter filter, IReadOnlySet<string> allowedMailboxes, CancellationToken cancellationToken)
     {

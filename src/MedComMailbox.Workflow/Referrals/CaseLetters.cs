@@ -4,6 +4,7 @@ using MedComMailbox.Core.Consent;
 using MedComMailbox.Core.Letters;
 using MedComMailbox.Core.Referrals;
 using Microsoft.Extensions.Options;
+using MedComMailbox.Core.Time;
 
 namespace MedComMailbox.Workflow.Referrals;
 
@@ -141,7 +142,7 @@ public sealed class CaseLetters(IOptions<WorkflowOptions> options, LetterTemplat
         }
     }
 
-    private static readonly TimeZoneInfo Copenhagen = TimeZoneInfo.FindSystemTimeZoneById("Europe/Copenhagen");
+    private static readonly TimeZoneInfo Copenhagen = DanishTime.Zone;
 
     private static TimeSpan LocalOffset(DateTimeOffset instant) => Copenhagen.GetUtcOffset(instant);
 

@@ -3,6 +3,7 @@ using PdfSharp.Drawing;
 using PdfSharp.Fonts;
 using PdfSharp.Pdf;
 using PdfSharp.WPFonts;
+using MedComMailbox.Core.Time;
 
 namespace MedComMailbox.Workflow.Referrals;
 
@@ -35,7 +36,7 @@ public sealed record PaperLetter(
 public static class LetterPdf
 {
     private const string Family = "Brev";
-    private static readonly TimeZoneInfo Copenhagen = TimeZoneInfo.FindSystemTimeZoneById("Europe/Copenhagen");
+    private static readonly TimeZoneInfo Copenhagen = DanishTime.Zone;
     private static readonly CultureInfo Danish = CultureInfo.GetCultureInfo("da-DK");
     private static readonly Lock FontLock = new();
     private static readonly XPdfFontOptions WinAnsi = new(PdfFontEncoding.WinAnsi);

@@ -1,13 +1,14 @@
 using MedComMailbox.Core.Consent;
 using MedComMailbox.Core.Letters;
 using MedComMailbox.Core.Referrals;
+using MedComMailbox.Core.Time;
 
 namespace MedComMailbox.Web.Pages;
 
 /// <summary>Danish texts and formats the pages share.</summary>
 public static class Display
 {
-    private static readonly TimeZoneInfo Copenhagen = FindCopenhagen();
+    private static readonly TimeZoneInfo Copenhagen = DanishTime.Zone;
 
     public static string Time(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Copenhagen).ToString("dd-MM-yyyy 'kl.' HH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
@@ -171,17 +172,4 @@ public static class Display
         "out" or "outbound" => "Sendt",
         _ => direction,
     };
-
-
-    private static TimeZoneInfo FindCopenhagen()
-    {
-        try
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById("Europe/Copenhagen");
-        }
-        catch (TimeZoneNotFoundException)
-        {
-            return TimeZoneInfo.Utc;
-        }
-    }
 }
