@@ -32,13 +32,13 @@ public sealed partial class ReferralCase
             var status = _consent.StatusAt(now);
             if (status == ConsentStatus.Complete)
             {
-                return [new FlagForOperator("custody changed"), .. PlaceOnAgenda(planner, now)];
+                return [new FlagForOperator(CaseReasons.CustodyChanged), .. PlaceOnAgenda(planner, now)];
             }
 
             State = CaseState.AwaitingConsent;
             return
             [
-                new FlagForOperator("custody changed while consent was pending"),
+                new FlagForOperator(CaseReasons.CustodyChangedWhilePending),
                 .. added.Select(a => new SendDigitalPost(LetterKind.ConsentRequest, a.PartyId)),
                 new ScheduleDeadline(DeadlineKind.ConsentReminder, _consent.Deadline),
             ];
@@ -87,7 +87,7 @@ public sealed partial class ReferralCase
         ];
         if (!placement.WithinDeadline)
         {
-            effects.Add(new FlagForOperator("no committee meeting within 8 working days of consent"));
+            effects.Add(new FlagForOperator(CaseReasons.NoMeetingInTime));
         }
 
         return effects;

@@ -21,7 +21,7 @@ public sealed partial class ReferralCase
 
             case DeadlineKind.ConsentLapse when State == CaseState.AwaitingConsent && _consent.StatusAt(now) == ConsentStatus.Lapsed:
                 State = CaseState.ClosedNoConsent;
-                ClosedReason = "no consent";
+                ClosedReason = CaseReasons.NoConsent;
                 return
                 [
                     .. _parties.Select(p => new SendDigitalPost(LetterKind.ClosedNoConsent, p.PartyId)),
@@ -31,8 +31,8 @@ public sealed partial class ReferralCase
             case DeadlineKind.ConsentExpiry when (IsOpen || State == CaseState.Decided) && _consent.StatusAt(now) == ConsentStatus.Expired:
                 var wasOnAgenda = State == CaseState.OnAgenda;
                 State = CaseState.ConsentExpired;
-                ClosedReason = "consent expired";
-                return wasOnAgenda ? [new RemovedFromAgenda(), new FlagForOperator("consent expired")] : [new FlagForOperator("consent expired")];
+                ClosedReason = CaseReasons.ConsentExpired;
+                return wasOnAgenda ? [new RemovedFromAgenda(), new FlagForOperator(CaseReasons.ConsentExpired)] : [new FlagForOperator(CaseReasons.ConsentExpired)];
 
             default:
                 return [];
@@ -47,7 +47,7 @@ public sealed partial class ReferralCase
         {
             _consent.Record(partyId, answer, now);
             State = CaseState.ConsentWithdrawn;
-            ClosedReason = "consent withdrawn";
+            ClosedReason = CaseReasons.ConsentWithdrawn;
             return [new FlagForOperator(ClosedReason), .. TellOthersStopped(partyId), new TellResponsibleParty(ClosedReason)];
         }
 
@@ -63,7 +63,7 @@ public sealed partial class ReferralCase
                 var wasOnAgenda = State == CaseState.OnAgenda;
                 var withdrawn = _consent.Parties.Any(p => p.Answer == ConsentAnswer.Withdrawn);
                 State = withdrawn ? CaseState.ConsentWithdrawn : CaseState.ConsentRefused;
-                ClosedReason = withdrawn ? "consent withdrawn" : "consent refused";
+                ClosedReason = withdrawn ? CaseReasons.ConsentWithdrawn : CaseReasons.ConsentRefused;
                 List<CaseEffect> effects = [new FlagForOperator(ClosedReason), .. TellOthersStopped(partyId)];
                 if (wasOnAgenda)
                 {

@@ -80,7 +80,7 @@ public sealed partial class ReferralCase
         var effects = new List<CaseEffect> { new SendGpMessage(LetterKind.GpReceipt) };
         if (custodyHolders.Count == 0)
         {
-            effects.Add(new FlagForOperator("no custody holder found in the CPR register"));
+            effects.Add(new FlagForOperator(CaseReasons.NoCustodyHolder));
         }
 
         effects.AddRange(parties.Select(p => new SendDigitalPost(LetterKind.ConsentRequest, p.PartyId)));

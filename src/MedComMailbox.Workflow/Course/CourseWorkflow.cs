@@ -78,7 +78,7 @@ public sealed class CourseWorkflow(
         course.Stop(now);
         CourseStore.Refresh(row, course, Rules);
         await courses.UpdateAsync(connection, transaction, row);
-        var why = reason == "consent withdrawn" ? "samtykket er trukket tilbage" : "samtykket gælder ikke længere";
+        var why = reason == CaseReasons.ConsentWithdrawn ? "samtykket er trukket tilbage" : "samtykket gælder ikke længere";
         await cases.AddEventAsync(connection, transaction, caseRow.Id, now.ToUnixTimeMilliseconds(), "course",
             $"Forløbet er standset, fordi {why}; besked til {course.ResponsibleParty}: {Channel(course.ResponsibleParty)}", actor);
         await NotifyAsync(connection, transaction, caseRow, course.ResponsibleParty, HandOverMailConsumer.Stop, now);

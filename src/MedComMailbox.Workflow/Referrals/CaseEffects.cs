@@ -103,7 +103,7 @@ public sealed class CaseEffects(
 
                 case FlagForOperator flag:
                     row.Flagged = true;
-                    await cases.AddEventAsync(connection, transaction, row.Id, nowMs, "flag", CaseLetters.FlagText(flag.Reason), actor);
+                    await cases.AddEventAsync(connection, transaction, row.Id, nowMs, "flag", CaseReasons.FlagText(flag.Reason), actor);
                     break;
             }
         }

@@ -167,17 +167,6 @@ public sealed class CaseLetters(IOptions<WorkflowOptions> options, LetterTemplat
         _ => kind.ToString(),
     };
 
-    internal static string FlagText(string reason) => reason switch
-    {
-        "no custody holder found in the CPR register" => "Ingen forældremyndighedsindehaver fundet i CPR: en medarbejder må se på sagen",
-        "custody changed" => "Forældremyndigheden er ændret siden samtykket",
-        "custody changed while consent was pending" => "Forældremyndigheden er ændret: nye samtykkeanmodninger er sendt",
-        "consent withdrawn" => "Samtykket er trukket tilbage: sagen behandles ikke videre",
-        "consent refused" => "Samtykke er afslået: sagen behandles ikke videre",
-        "consent expired" => "Samtykket er udløbet (over et år gammelt)",
-        "no committee meeting within 8 working days of consent" => "Intet udvalgsmøde inden for 8 arbejdsdage efter samtykket",
-        _ => reason,
-    };
 }
 
 /// <summary>How a letter reaches its recipient.</summary>

@@ -136,15 +136,8 @@ public static class Display
         _ => "warn",
     };
 
-    /// <summary>Why a case closed: the workflow's reason codes in Danish; a reason staff wrote is shown as written.</summary>
-    public static string ClosedReason(string reason) => reason switch
-    {
-        "no consent" => "Intet svar på anmodningen om samtykke inden fristen",
-        "consent expired" => "Samtykket er udløbet (over et år gammelt)",
-        "consent withdrawn" => "Samtykket er trukket tilbage",
-        "consent refused" => "Samtykke er afslået",
-        _ => reason,
-    };
+    /// <summary>Why a case closed: the workflow's reason codes in Danish (Core's table); a reason staff wrote is shown as written.</summary>
+    public static string ClosedReason(string reason) => CaseReasons.ClosedText(reason);
 
     /// <summary>A stored message's kind as staff read it (the inbox's type filter uses the same words).</summary>
     public static string MessageKind(string kind) => kind switch
