@@ -53,6 +53,7 @@ public static class WorkflowRegistration
         services.AddSingleton<CaseQueries>();
         services.AddSingleton<PrintQueueQueries>();
         services.AddSingleton<Course.CourseStore>();
+        services.AddSingleton<Course.CourseHandOver>();
         services.AddSingleton<Course.CourseWorkflow>();
         services.AddSingleton<Course.CourseQueries>();
         services.AddSingleton<Course.HandOverMailer>();

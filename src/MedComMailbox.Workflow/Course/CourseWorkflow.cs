@@ -23,8 +23,8 @@ public sealed class CourseWorkflow(
     CourseStore courses,
     CaseStore cases,
     CaseEffects caseEffects,
+    CourseHandOver handOver,
     AuditLog audit,
-    OutboxStore outbox,
     IOptions<WorkflowOptions> options,
     OutboxSignal outboxSignal,
     WorkflowSignal signal,
@@ -45,19 +45,7 @@ public sealed class CourseWorkflow(
         var row = new CourseRow { CaseId = caseRow.Id, MailboxGln = caseRow.MailboxGln, DecidedAt = decision.DecidedAt.ToUnixTimeMilliseconds(), Version = 1 };
         CourseStore.Refresh(row, course, Rules);
         await courses.InsertAsync(connection, transaction, row);
-        var nowMs = now.ToUnixTimeMilliseconds();
-        var party = options.Value.Course.ResponsibleParties.FirstOrDefault(p => string.Equals(p.Name, decision.ResponsibleParty, StringComparison.OrdinalIgnoreCase));
-        var channel = Channel(decision.ResponsibleParty);
-        await cases.AddEventAsync(connection, transaction, caseRow.Id, nowMs, "course",
-            $"Sagen er overdraget til {decision.ResponsibleParty}{(party?.Contact is { Length: > 0 } c ? $" ({c})" : "")}; besked: {channel}; opstartsmødet skal holdes senest {Day(course.Milestones[0].Deadline!.Value)}", actor);
-        await NotifyAsync(connection, transaction, caseRow, decision.ResponsibleParty, HandOverMailConsumer.HandOver, now);
-        if (party is { Gln: { Length: > 0 } gln, SorId: { Length: > 0 } sor })
-        {
-            var text = $"{Committee} har overdraget barnets forløb til {party.Name}.\n\nAfgørelse: {decision.Outcome}\n{decision.Summary}\n\n" +
-                $"Opstartsmødet skal holdes senest {Day(course.Milestones[0].Deadline!.Value)}. Se sagen: {CaseLink(caseRow.Id)}";
-            await caseEffects.SendToResponsiblePartyAsync(connection, transaction, caseRow, gln, sor, party.Name, "Overdragelse fra koordinationsudvalget", text, "HandOver", now);
-            await cases.AddEventAsync(connection, transaction, caseRow.Id, nowMs, "course", $"Overdragelse sendt til {party.Name} som MedCom-besked (lokationsnummer {gln})", actor);
-        }
+        await handOver.HandOverAsync(connection, transaction, caseRow, decision, course.Milestones[0].Deadline!.Value, actor, now);
         await audit.RecordAsync(connection, transaction, new AuditEntry(actor ?? "Systemet", AuditActions.HandOverCourse, $"Overdragelse til indsatsansvarlig: {decision.ResponsibleParty}", caseRow.ChildCpr, "case", caseRow.Id));
         await ApplyAsync(connection, transaction, caseRow, course, effects, now, actor);
     }
@@ -79,59 +67,8 @@ public sealed class CourseWorkflow(
         CourseStore.Refresh(row, course, Rules);
         await courses.UpdateAsync(connection, transaction, row);
         var why = reason == CaseReasons.ConsentWithdrawn ? "samtykket er trukket tilbage" : "samtykket gælder ikke længere";
-        await cases.AddEventAsync(connection, transaction, caseRow.Id, now.ToUnixTimeMilliseconds(), "course",
-            $"Forløbet er standset, fordi {why}; besked til {course.ResponsibleParty}: {Channel(course.ResponsibleParty)}", actor);
-        await NotifyAsync(connection, transaction, caseRow, course.ResponsibleParty, HandOverMailConsumer.Stop, now);
-        if (Party(course.ResponsibleParty) is { Gln: { Length: > 0 } gln, SorId: { Length: > 0 } sor } party)
-        {
-            await caseEffects.SendToResponsiblePartyAsync(connection, transaction, caseRow, gln, sor, party.Name, "Forløbet er standset",
-                $"Forløbet, som {Committee} overdrog til {party.Name}, er standset, fordi {why}. Se sagen: {CaseLink(caseRow.Id)}", "CourseStopped", now);
-            await cases.AddEventAsync(connection, transaction, caseRow.Id, now.ToUnixTimeMilliseconds(), "course",
-                $"Besked om standset forløb sendt til {party.Name} som MedCom-besked (lokationsnummer {gln})", actor);
-        }
-
+        await handOver.TellStoppedAsync(connection, transaction, caseRow, course.ResponsibleParty, why, actor, now);
         await audit.RecordAsync(connection, transaction, new AuditEntry(actor ?? "Systemet", AuditActions.StopCourse, $"Besked til indsatsansvarlig om standset sag: {course.ResponsibleParty}", caseRow.ChildCpr, "case", caseRow.Id));
-    }
-
-    /// <summary>How the party hears of it, as the timeline says it at the decision: "sendt" is written only when it is sent.</summary>
-    private string Channel(string responsibleParty)
-    {
-        var party = Party(responsibleParty);
-        var ways = new List<string>();
-        if (party?.Email is { Length: > 0 } email)
-        {
-            ways.Add($"e-mail med link til sagen sendes til {email}");
-        }
-
-        if (party?.Gln is { Length: > 0 } gln)
-        {
-            ways.Add($"MedCom-besked til lokationsnummer {gln}");
-        }
-
-        return ways.Count == 0 ? "via udvalgets referat" : string.Join(" og ", ways);
-    }
-
-    private string Committee => options.Value.Committee;
-
-    private string CaseLink(string caseId) => $"{options.Value.PublicBaseUrl.ToString().TrimEnd('/')}/sager/{caseId}";
-
-    private WorkflowOptions.ResponsiblePartyOptions? Party(string responsibleParty) =>
-        options.Value.Course.ResponsibleParties.FirstOrDefault(p => string.Equals(p.Name, responsibleParty, StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>
-    /// A party with an e-mail address is told by <see cref="HandOverMailConsumer"/>: the event goes into the outbox in
-    /// this transaction, so the notification is sent even when the process stops right after the commit.
-    /// </summary>
-    private async Task NotifyAsync(DbConnection connection, DbTransaction transaction, CaseRow caseRow, string responsibleParty, string kind, DateTimeOffset now)
-    {
-        if (Party(responsibleParty)?.Email is not { Length: > 0 })
-        {
-            return;
-        }
-
-        var id = Guid.NewGuid();
-        await outbox.PublishLaterAsync(connection, transaction, id.ToString(),
-            new ResponsiblePartyNotificationDue(id, Guid.Parse(caseRow.Id), caseRow.MailboxGln, responsibleParty, kind, now), now.ToUnixTimeMilliseconds());
     }
 
     public Task<bool> PlanAsync(Guid caseId, DateTimeOffset at, string place, IReadOnlyList<string> participants, string staffUser, CancellationToken cancellationToken) =>
@@ -306,5 +243,5 @@ public sealed class CourseWorkflow(
         _ => "afslutningsmøde",
     };
 
-    private static string Day(DateOnly day) => day.ToString("d. MMMM yyyy", Danish);
+    internal static string Day(DateOnly day) => day.ToString("d. MMMM yyyy", Danish);
 }
