@@ -43,6 +43,9 @@ public class BrowserHost : WebApplicationFactory<Program>, IAsyncLifetime
     {
         Directory.CreateDirectory(DataDirectory);
         builder.UseSetting("Mailbox:DataDirectory", DataDirectory);
+        // Sign-in and antiforgery keys of this host alone: Development's default is ~/.aspnet/DataProtection-Keys, one
+        // folder every test host of every test assembly writes to at once on a fresh machine.
+        builder.UseSetting("DataProtection:KeysFolder", Path.Combine(DataDirectory, "keys"));
         builder.UseSetting("Vans:PollInterval", "00:00:00.200");
         // Deadlines (the custody re-check after the last consent) come due a second after they are written: sweep often.
         builder.UseSetting("Workflow:SweepInterval", "00:00:00.500");

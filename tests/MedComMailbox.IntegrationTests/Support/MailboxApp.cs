@@ -27,6 +27,8 @@ public class MailboxApp : WebApplicationFactory<Program>
         _settings = new Dictionary<string, string?>
         {
             ["Mailbox:DataDirectory"] = DataDirectory,
+            // This host's own sign-in and antiforgery keys, not the folder every test host shares (~/.aspnet).
+            ["DataProtection:KeysFolder"] = Path.Combine(DataDirectory, "keys"),
             ["Vans:PollInterval"] = "00:00:00.100",
             ["Vans:SettleTime"] = "00:00:00",
         };
