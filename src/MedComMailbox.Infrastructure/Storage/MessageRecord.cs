@@ -33,6 +33,9 @@ public sealed class MessageRecord
     public string? ParentId { get; set; }
     public string? ThreadId { get; set; }
     public string? AcknowledgedMessageId { get; set; }
+
+    /// <summary>An acknowledgement we received: the code it carries (ok, transient-error, fatal-error; OIOXML positive/negative).</summary>
+    public string? AcknowledgementCode { get; set; }
     public string? AckCode { get; set; }
     public string? AckMessageId { get; set; }
     public long? AckReceivedAt { get; set; }
@@ -68,6 +71,7 @@ public sealed class MessageRecord
         CommunicationId = s.CommunicationId,
         PredecessorRef = MessageStore.NormalisePredecessor(s.PredecessorReference),
         AcknowledgedMessageId = s.AcknowledgedMessageId,
+        AcknowledgementCode = s.AcknowledgedMessageId is null ? null : s.AcknowledgementCode,
         SizeBytes = raw.LongLength,
         RawSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(raw)),
         Raw = raw,

@@ -15,7 +15,7 @@ public sealed class MessageStore(MailboxDatabase database)
         sender_gln, sender_sor, receiver_gln, receiver_sor, message_id, bundle_id, envelope_id, dedupe_key, patient_cpr,
         category, topic, priority, activity, communication_id, predecessor_ref, parent_id, thread_id, acknowledged_message_id,
         ack_code, ack_message_id, ack_received_at, send_attempts, last_sent_at, error_codes, duplicate_count, routed_at,
-        size_bytes, raw_sha256, raw
+        size_bytes, raw_sha256, raw, acknowledgement_code
         """;
 
     public MailboxDatabase Database => database;
@@ -44,7 +44,7 @@ public sealed class MessageStore(MailboxDatabase database)
                     @SenderGln, @SenderSor, @ReceiverGln, @ReceiverSor, @MessageId, @BundleId, @EnvelopeId, @DedupeKey, @PatientCpr,
                     @Category, @Topic, @Priority, @Activity, @CommunicationId, @PredecessorRef, @ParentId, @ThreadId, @AcknowledgedMessageId,
                     @AckCode, @AckMessageId, @AckReceivedAt, @SendAttempts, @LastSentAt, @ErrorCodes, @DuplicateCount, @RoutedAt,
-                    @SizeBytes, @RawSha256, @Raw)
+                    @SizeBytes, @RawSha256, @Raw, @AcknowledgementCode)
             """,
             m,
             transaction);

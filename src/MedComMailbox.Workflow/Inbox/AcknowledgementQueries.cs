@@ -94,15 +94,55 @@ public sealed class AcknowledgementQueries(MailboxDatabase database)
                 """,
                 pageSize + 1);
             var rows = (await connection.QueryAsync<ReceivedRow>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).AsList();
+            var earlier = await EarlierAsync(connection, rows.Take(pageSize), cancellationToken);
             return new AcknowledgementPage(
                 [],
                 rows.Take(pageSize).Select(r => new ReceivedAcknowledgement(
                     Guid.Parse(r.Id), r.Kind, r.Status, r.MailboxGln, r.ReceiverGln, r.ReceiverSor, r.MessageId, At(r.ReceivedAt), (int)r.SendAttempts,
                     r.LastSentAt is { } last ? At(last) : null, r.AckCode, r.AckReceivedAt is { } ackAt ? At(ackAt) : null,
                     Guid.TryParse(r.AckId, out var ackId) ? ackId : null,
-                    r.Status is MessageStatus.Sent or MessageStatus.Flagged)).ToList(),
+                    r.Status is MessageStatus.Sent or MessageStatus.Flagged,
+                    r.MessageId is { } id && earlier.TryGetValue(id, out var before) ? before.Where(e => e.MessageId.ToString() != r.AckId).ToList() : [])).ToList(),
                 Next(rows.Count > pageSize ? (rows[pageSize - 1].ReceivedAt, rows[pageSize - 1].Id) : null));
         }
+    }
+
+    /// <summary>
+    /// Every acknowledgement stored for the page's messages, by the MedCom id it answers, oldest first: the overview
+    /// shows the latest on the row and the ones before it (a transient-error before ok) under it. One statement for
+    /// the page, seeking the partial index on <c>acknowledged_message_id</c> (schema 0018, which also keeps each acknowledgement's own code).
+    /// </summary>
+    private static async Task<Dictionary<string, List<EarlierAcknowledgement>>> EarlierAsync(
+        System.Data.Common.DbConnection connection, IEnumerable<ReceivedRow> page, CancellationToken cancellationToken)
+    {
+        var ids = page.Where(r => r.MessageId is not null).Select(r => r.MessageId!).Distinct(StringComparer.Ordinal).ToArray();
+        var answers = new Dictionary<string, List<EarlierAcknowledgement>>(StringComparer.Ordinal);
+        if (ids.Length == 0)
+        {
+            return answers;
+        }
+
+        var rows = await connection.QueryAsync<AnswerRow>(new CommandDefinition(
+            """
+            SELECT a.id, a.acknowledged_message_id, a.acknowledgement_code, a.received_at
+            FROM messages a
+            WHERE a.acknowledged_message_id IN @ids AND a.direction = 'in'
+            """,
+            new { ids },
+            cancellationToken: cancellationToken));
+        // Ordered here, not in SQL: an ORDER BY on received_at makes SQLite prefer the (direction, received_at) index
+        // and read every received message; the page's acknowledgements are a handful.
+        foreach (var row in rows.OrderBy(r => r.ReceivedAt).ThenBy(r => r.Id, StringComparer.Ordinal))
+        {
+            if (!answers.TryGetValue(row.AcknowledgedMessageId, out var list))
+            {
+                answers[row.AcknowledgedMessageId] = list = [];
+            }
+
+            list.Add(new EarlierAcknowledgement(Guid.Parse(row.Id), row.AcknowledgementCode, At(row.ReceivedAt)));
+        }
+
+        return answers;
     }
 
     private static InboxCursor? Next((long At, string Id)? last) => last is { } l ? new InboxCursor(l.At, l.Id) : null;
@@ -122,6 +162,14 @@ public sealed class AcknowledgementQueries(MailboxDatabase database)
         public string? AckMessageId { get; set; }
         public long ReceivedAt { get; set; }
         public long DuplicateCount { get; set; }
+    }
+
+    private sealed class AnswerRow
+    {
+        public string Id { get; set; } = "";
+        public string AcknowledgedMessageId { get; set; } = "";
+        public string? AcknowledgementCode { get; set; }
+        public long ReceivedAt { get; set; }
     }
 
     private sealed class ReceivedRow

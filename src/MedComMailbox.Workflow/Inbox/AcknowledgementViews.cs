@@ -49,6 +49,7 @@ public sealed record SentAcknowledgement(
 /// <param name="Code">The code received; null while none has come.</param>
 /// <param name="AcknowledgementMessageId">Our id of the stored acknowledgement, when it is stored.</param>
 /// <param name="Waiting">No settling acknowledgement yet (none, or only transient-error): sent or flagged after the last resend.</param>
+/// <param name="Earlier">The acknowledgements received for it before the one shown (e.g. a transient-error before ok), oldest first.</param>
 public sealed record ReceivedAcknowledgement(
     Guid MessageId,
     string Kind,
@@ -63,11 +64,17 @@ public sealed record ReceivedAcknowledgement(
     string? Code,
     DateTimeOffset? ReceivedAt,
     Guid? AcknowledgementMessageId,
-    bool Waiting)
+    bool Waiting,
+    IReadOnlyList<EarlierAcknowledgement> Earlier)
 {
     /// <summary>How often it was sent again without an acknowledgement.</summary>
     public int Resends => Math.Max(0, SendAttempts - 1);
 }
+
+/// <summary>An acknowledgement received for a message we sent before its latest one.</summary>
+/// <param name="MessageId">Our id of the stored acknowledgement (the link).</param>
+/// <param name="Code">The code it carried; null for an acknowledgement stored before the mailbox kept it (schema 0018).</param>
+public sealed record EarlierAcknowledgement(Guid MessageId, string? Code, DateTimeOffset At);
 
 /// <summary>One page of the overview; <see cref="Next"/> continues after its last row.</summary>
 public sealed record AcknowledgementPage(

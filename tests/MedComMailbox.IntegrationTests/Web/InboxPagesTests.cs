@@ -315,6 +315,42 @@ public sealed class InboxPagesTests : IDisposable
         Assert.DoesNotContain("Koordinationsudvalget for børn og unge", limitedSent, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_acknowledgement_overview_shows_a_transient_error_received_before_the_ok_that_settled_the_message()
+    {
+        var referral = await ReceiveAsync("carecommunication/gp-referral-child.json");
+        using var client = await PageClient.StaffAsync(_app, "sundhedsplejerske");
+        var reply = await ReplyAsync(client, referral);
+        var other = await ReplyAsync(client, await ReceiveAsync("carecommunication/other-category-with-topic.json"));
+        await AcknowledgeAsync(reply, AcknowledgementOutcome.TransientError);
+        var (_, afterTransient) = await client.GetPageAsync("/indbakke/kvitteringer?retning=modtagne");
+        await AcknowledgeAsync(reply, AcknowledgementOutcome.Ok);
+        await AcknowledgeAsync(other, AcknowledgementOutcome.Ok);
+
+        var acks = (await _app.QueryAsync<string>(
+            "SELECT id FROM messages WHERE direction = 'in' AND acknowledgement_code = 'transient-error' AND acknowledged_message_id = (SELECT message_id FROM messages WHERE id = @reply)",
+            new { reply })).ToList();
+        var transient = Assert.Single(acks);
+        var (_, received) = await client.GetPageAsync("/indbakke/kvitteringer?retning=modtagne");
+        var row = Row(received, reply);
+
+        Assert.DoesNotContain("før:", Row(afterTransient, reply), StringComparison.Ordinal); // the only answer is the row's own
+        Assert.Contains("Positiv (ok)", row, StringComparison.Ordinal);
+        Assert.Contains($"før: <a href=\"/beskeder/{transient}\">Midlertidig fejl (&#x27;transient-error&#x27;)</a>", row, StringComparison.Ordinal);
+        Assert.DoesNotContain("Venter på kvittering", row, StringComparison.Ordinal);
+        Assert.DoesNotContain("før:", Row(received, other), StringComparison.Ordinal); // one answer, nothing before it
+        Assert.Equal(HttpStatusCode.OK, (await client.GetPageAsync($"/beskeder/{transient}")).Status);
+    }
+
+    /// <summary>The table row of the overview that links to <paramref name="messageId"/>.</summary>
+    private static string Row(string html, string messageId)
+    {
+        var at = html.IndexOf($"/beskeder/{messageId}", StringComparison.Ordinal);
+        Assert.True(at >= 0, $"a row for {messageId}");
+        var start = html.LastIndexOf("<tr>", at, StringComparison.Ordinal);
+        return html[start..html.IndexOf("</tr>", at, StringComparison.Ordinal)];
+    }
+
     /// <summary>Replies to a received message through its page; returns our id of the reply.</summary>
     private async Task<string> ReplyAsync(PageClient client, string messageId)
     {
