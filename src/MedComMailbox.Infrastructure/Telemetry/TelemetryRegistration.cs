@@ -86,7 +86,7 @@ public static class TelemetryRegistration
         return services;
     }
 
-    /// <summary>The meters alone (called by AddMailboxCore too, so the instrumented services resolve without exporting).</summary>
+    /// <summary>The meters alone (called by AddMailboxStorageAndMessaging too, so the instrumented services resolve without exporting).</summary>
     public static IServiceCollection AddMailboxMeters(this IServiceCollection services)
     {
         services.AddMetrics();
