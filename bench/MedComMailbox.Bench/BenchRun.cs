@@ -168,7 +168,8 @@ internal static class BenchRun
             // Let memory settle for a few seconds after the work, so "steady" is what an idle-after-load process keeps.
             await Task.Delay(TimeSpan.FromSeconds(3));
             var timings = (await probe.TimingsAsync()).Where(t => t.ReceivedAt >= intakeStartedAt).ToList();
-            var databaseBytes = new[] { "", "-wal" }.Select(suffix => new FileInfo(mailbox.Database + suffix)).Where(f => f.Exists).Sum(f => f.Length);
+            string[] databaseFiles = ["", "-wal"];
+            var databaseBytes = databaseFiles.Select(suffix => new FileInfo(mailbox.Database + suffix)).Where(f => f.Exists).Sum(f => f.Length);
             var result = new RunResult
             {
                 Configuration = rate > 0 ? $"{configuration.Name}@{rate:0}/s" : configuration.Name,

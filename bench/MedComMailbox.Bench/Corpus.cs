@@ -30,7 +30,7 @@ internal sealed record LoadMessage(int Number, LoadKind Kind, string MessageId, 
 /// N distinct, valid, realistic messages derived from medcom-samples/: every GUID fresh, each about a different fictitious
 /// child, so that every message is a new referral that opens its own case (GP receipt and consent requests to two custody
 /// holders). The children and holders are written to a register file in the format of the development register
-/// (src/MedComMailbox.Infrastructure/Citizens/DevelopmentPersons.json), given to the mailbox as CprLookup:DevelopmentPersonsFile:
+/// (src/MedComMailbox.Infrastructure/Cpr/DevelopmentPersons.json), given to the mailbox as CprLookup:DevelopmentPersonsFile:
 /// the built-in register has only six children, and a second referral of a child with an open case is attached, not opened.
 /// CPR numbers have real birth dates and fail the modulus-11 check, as the built-in ones do.
 /// </summary>

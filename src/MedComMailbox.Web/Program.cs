@@ -31,12 +31,14 @@ app.MapIntakeApi();
 app.MapMailboxWeb();
 app.MapPostStatusApi();
 app.MapBenchmarkApi();
+string[] pages = ["/start (staff: inbox, cases, committee, operations, statistics)", "/samtykke/{token} (citizens: consent)"];
+string[] endpoints = ["POST /api/intake", "GET /api/messages/{id}", "POST /api/validate", "POST /api/digitalpost/status", "GET /health/live", "GET /health/ready", "GET /health/external"];
 app.MapGet("/", (IOptions<MailboxOptions> options) => Results.Ok(new
 {
     service = "MedComMailbox",
     mailboxes = options.Value.Mailboxes.Select(m => new { m.Gln, m.SorId, m.Name }),
-    pages = new[] { "/start (staff: inbox, cases, committee, operations, statistics)", "/samtykke/{token} (citizens: consent)" },
-    endpoints = new[] { "POST /api/intake", "GET /api/messages/{id}", "POST /api/validate", "POST /api/digitalpost/status", "GET /health/live", "GET /health/ready", "GET /health/external" },
+    pages,
+    endpoints,
 }));
 
 try

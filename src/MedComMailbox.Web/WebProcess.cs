@@ -1,7 +1,8 @@
 using MedComMailbox.Infrastructure.Alerts;
 using MedComMailbox.Infrastructure.Audit;
 using MedComMailbox.Infrastructure.Bus;
-using MedComMailbox.Infrastructure.Citizens;
+using MedComMailbox.Infrastructure.Cpr;
+using MedComMailbox.Infrastructure.DigitalPost;
 using MedComMailbox.Infrastructure.Hosting;
 using MedComMailbox.Workflow.Retention;
 using MedComMailbox.Infrastructure.Telemetry;
@@ -19,7 +20,7 @@ public static class WebProcess
     /// </summary>
     public static IServiceCollection AddMailboxWebProcess(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddMailboxCore();
+        services.AddMailboxStorageAndMessaging();
         services.AddAuditRetention(configuration);
         services.AddInboundFolder();
         services.AddCitizenServices(configuration);

@@ -4,7 +4,8 @@ using Microsoft.Extensions.Hosting;
 using MedComMailbox.Infrastructure.Alerts;
 using MedComMailbox.Infrastructure.Audit;
 using MedComMailbox.Infrastructure.Bus;
-using MedComMailbox.Infrastructure.Citizens;
+using MedComMailbox.Infrastructure.Cpr;
+using MedComMailbox.Infrastructure.DigitalPost;
 using MedComMailbox.Infrastructure.Hosting;
 using MedComMailbox.Workflow.Retention;
 using MedComMailbox.Infrastructure.Telemetry;
@@ -28,7 +29,7 @@ if (transport != BusTransport.RabbitMq)
     return 2;
 }
 
-builder.Services.AddMailboxCore();
+builder.Services.AddMailboxStorageAndMessaging();
 builder.Services.AddAuditRetention(builder.Configuration);
 builder.Services.AddCitizenServices(builder.Configuration);
 builder.Services.AddReferralWorkflow(builder.Configuration);

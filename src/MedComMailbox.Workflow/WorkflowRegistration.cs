@@ -1,7 +1,12 @@
 using MedComMailbox.Infrastructure.Configuration;
 using MassTransit;
+using MedComMailbox.Infrastructure.Alerts;
 using MedComMailbox.Infrastructure.Bus;
-using MedComMailbox.Infrastructure.Citizens;
+using MedComMailbox.Infrastructure.Cpr;
+using MedComMailbox.Infrastructure.DigitalPost;
+using MedComMailbox.Infrastructure.Hosting;
+using MedComMailbox.Infrastructure.Reconciliation;
+using MedComMailbox.Infrastructure.Telemetry;
 using MedComMailbox.Workflow.Operations;
 using MedComMailbox.Workflow.Referrals;
 using MedComMailbox.Workflow.Triage;
@@ -60,6 +65,10 @@ public static class WorkflowRegistration
         services.AddOperationsAndStatistics();
         services.AddSingleton<LetterStore>();
         services.AddSingleton<LetterDispatcher>();
+        // What Infrastructure's sweeps need from the workflow's tables, asked through the interfaces Infrastructure defines.
+        services.AddSingleton<IOverdueDeadlines>(sp => sp.GetRequiredService<DeadlineStore>());
+        services.AddSingleton<IFailureSource>(sp => sp.GetRequiredService<LetterStore>());
+        services.AddSingleton<IConsentCounts>(sp => sp.GetRequiredService<CaseStore>());
         services.AddSingleton<IPostStatusSink>(sp => sp.GetRequiredService<LetterDispatcher>());
         var runConsumers = BusOptions.RunsConsumers(configuration);
         if (runConsumers)

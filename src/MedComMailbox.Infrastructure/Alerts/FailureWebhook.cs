@@ -1,60 +1,11 @@
-using System.ComponentModel.DataAnnotations;
 using System.Net.Http.Json;
 using Dapper;
-using MedComMailbox.Infrastructure.Bus;
-using MedComMailbox.Infrastructure.Configuration;
 using MedComMailbox.Infrastructure.Storage;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly;
 
 namespace MedComMailbox.Infrastructure.Alerts;
-
-/// <summary>Section <c>Alerts</c>: the operators' webhook for failures (chat, ticket system, on-call tool).</summary>
-public sealed class AlertOptions : IValidatableObject
-{
-    public const string Section = "Alerts";
-
-    /// <summary>Where failures are POSTed as JSON. Empty: no webhook.</summary>
-    public string? WebhookUrl { get; init; }
-
-    /// <summary>How often the failures are looked for.</summary>
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>Failures older than this are not announced (when the webhook is first configured, the history is not replayed beyond it).</summary>
-    public TimeSpan Lookback { get; init; } = TimeSpan.FromDays(7);
-
-    /// <summary>The first retry's delay; later retries back off exponentially (with jitter).</summary>
-    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(2);
-
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        if (!string.IsNullOrWhiteSpace(WebhookUrl) && SettingRules.HttpsUrl("Alerts:WebhookUrl", WebhookUrl) is { } problem)
-        {
-            yield return new ValidationResult(problem);
-        }
-
-        if (PollInterval < TimeSpan.FromSeconds(1) || PollInterval > TimeSpan.FromHours(1))
-        {
-            yield return new ValidationResult($"Alerts:PollInterval {PollInterval} must be between 1 second and 1 hour.");
-        }
-
-        if (Lookback < TimeSpan.FromHours(1) || Lookback > TimeSpan.FromDays(90))
-        {
-            yield return new ValidationResult($"Alerts:Lookback {Lookback} must be between 1 hour and 90 days.");
-        }
-
-        if (RetryDelay < TimeSpan.FromMilliseconds(10) || RetryDelay > TimeSpan.FromMinutes(1))
-        {
-            yield return new ValidationResult($"Alerts:RetryDelay {RetryDelay} must be between 10 ms and 1 minute.");
-        }
-    }
-}
 
 /// <summary>The webhook's body: what failed and when, never about whom.</summary>
 public sealed record FailureAlert(string Kind, string Id, DateTimeOffset Time, string? Mailbox, string Service = "medcommailbox");
@@ -70,13 +21,15 @@ public static class AlertKinds
 }
 
 /// <summary>
-/// Finds failures in the durable state (a letter failed for good, an outbound message flagged after its resends, an
-/// inbound message rejected, a reconciliation drift episode) and posts each once to <c>Alerts:WebhookUrl</c>. A failure is claimed in <c>alerts_sent</c>
+/// Finds failures in the durable state (an outbound message flagged after its resends, an inbound message rejected, a
+/// reconciliation drift episode; and, from the <see cref="IFailureSource"/>s of the tables other projects own, a letter
+/// failed for good) and posts each once to <c>Alerts:WebhookUrl</c>. A failure is claimed in <c>alerts_sent</c>
 /// before the post and marked sent after a 2xx; a failed post releases the claim, so the next sweep tries again.
 /// </summary>
-public sealed partial class FailureWebhook(MailboxDatabase database, IHttpClientFactory http, IOptions<AlertOptions> options, TimeProvider time, ILogger<FailureWebhook> logger)
+public sealed partial class FailureWebhook(MailboxDatabase database, IEnumerable<IFailureSource> sources, IHttpClientFactory http, IOptions<AlertOptions> options, TimeProvider time, ILogger<FailureWebhook> logger)
 {
     public const string HttpClientName = "alerts";
+    private const int BatchSize = 100;
     private static readonly TimeSpan StaleClaim = TimeSpan.FromMinutes(5);
 
     private sealed class Candidate
@@ -96,9 +49,11 @@ public sealed partial class FailureWebhook(MailboxDatabase database, IHttpClient
 
         var since = time.GetUtcNow().Subtract(options.Value.Lookback).ToUnixTimeMilliseconds();
         var delivered = 0;
-        delivered += await AnnounceAsync(AlertKinds.LetterFailed,
-            "SELECT l.id, COALESCE(l.status_at, l.created_at) AS at, c.mailbox_gln AS mailbox FROM letters l LEFT JOIN cases c ON c.id = l.case_id WHERE l.status = 'failed' AND COALESCE(l.status_at, l.created_at) >= @since",
-            since, cancellationToken);
+        foreach (var source in sources)
+        {
+            delivered += await DeliverAsync(source.Kind, await NotAnnouncedAsync(source.Kind, await source.FailuresSinceAsync(since, cancellationToken), cancellationToken), cancellationToken);
+        }
+
         delivered += await AnnounceAsync(AlertKinds.OutboundFlagged,
             "SELECT id, COALESCE(last_sent_at, received_at) AS at, mailbox_gln AS mailbox FROM messages WHERE direction = 'out' AND status = 'flagged' AND COALESCE(last_sent_at, received_at) >= @since",
             since, cancellationToken);
@@ -113,7 +68,7 @@ public sealed partial class FailureWebhook(MailboxDatabase database, IHttpClient
 
     private async Task<int> AnnounceAsync(string kind, string select, long since, CancellationToken cancellationToken)
     {
-        List<Candidate> candidates;
+        List<FailureCandidate> candidates;
         await using (var connection = await database.OpenAsync(cancellationToken))
         {
             candidates = (await connection.QueryAsync<Candidate>(
@@ -123,10 +78,32 @@ public sealed partial class FailureWebhook(MailboxDatabase database, IHttpClient
                     WHERE NOT EXISTS (SELECT 1 FROM alerts_sent a WHERE a.kind = @kind AND a.target_id = f.id AND (a.sent_at IS NOT NULL OR a.claimed_at >= @stale))
                     ORDER BY f.at
                     """,
-                    100),
-                new { since, kind, stale = time.GetUtcNow().Subtract(StaleClaim).ToUnixTimeMilliseconds() })).AsList();
+                    BatchSize),
+                new { since, kind, stale = StaleBefore() })).Select(c => new FailureCandidate(c.Id, c.At, c.Mailbox)).ToList();
         }
 
+        return await DeliverAsync(kind, candidates, cancellationToken);
+    }
+
+    /// <summary>A source's failures less those announced or being announced (as the query above leaves them out), oldest first, at most a batch.</summary>
+    private async Task<List<FailureCandidate>> NotAnnouncedAsync(string kind, IReadOnlyList<FailureCandidate> failures, CancellationToken cancellationToken)
+    {
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        foreach (var ids in failures.Select(f => f.Id).Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            taken.UnionWith(await connection.QueryAsync<string>(
+                "SELECT target_id FROM alerts_sent WHERE kind = @kind AND target_id IN @ids AND (sent_at IS NOT NULL OR claimed_at >= @stale)",
+                new { kind, ids, stale = StaleBefore() }));
+        }
+
+        return failures.Where(f => !taken.Contains(f.Id)).OrderBy(f => f.At).Take(BatchSize).ToList();
+    }
+
+    private long StaleBefore() => time.GetUtcNow().Subtract(StaleClaim).ToUnixTimeMilliseconds();
+
+    private async Task<int> DeliverAsync(string kind, List<FailureCandidate> candidates, CancellationToken cancellationToken)
+    {
         var delivered = 0;
         foreach (var candidate in candidates)
         {
@@ -219,36 +196,4 @@ public sealed partial class FailureWebhookService(FailureWebhook webhook, IOptio
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The failure webhook sweep failed ({ExceptionType}); retrying")]
     private static partial void LogFailed(ILogger logger, string exceptionType);
-}
-
-public static class AlertRegistration
-{
-    /// <summary>
-    /// Options (validated at start), the webhook's HTTP client behind a Polly retry (exponential, jitter) and timeout, and,
-    /// when <c>Alerts:WebhookUrl</c> is set, the sweep wherever the consumers run (<c>Bus:RunConsumers</c>).
-    /// </summary>
-    public static IServiceCollection AddMailboxAlerts(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.Section).ValidateSettings().ValidateOnStart();
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<FailureWebhook>();
-        services.AddHttpClient(FailureWebhook.HttpClientName)
-            .AddResilienceHandler("alerts", (pipeline, context) =>
-            {
-                var o = context.ServiceProvider.GetRequiredService<IOptions<AlertOptions>>().Value;
-                pipeline
-                    .AddTimeout(TimeSpan.FromSeconds(60))
-                    .AddRetry(new HttpRetryStrategyOptions { MaxRetryAttempts = 4, Delay = o.RetryDelay, BackoffType = DelayBackoffType.Exponential, UseJitter = true })
-                    .AddTimeout(TimeSpan.FromSeconds(10));
-            });
-
-        var alerts = configuration.GetSection(AlertOptions.Section).Get<AlertOptions>();
-        var runConsumers = BusOptions.RunsConsumers(configuration);
-        if (!string.IsNullOrWhiteSpace(alerts?.WebhookUrl) && runConsumers)
-        {
-            services.AddHostedService<FailureWebhookService>();
-        }
-
-        return services;
-    }
 }

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Dapper;
 using MassTransit;
-using MedComMailbox.Infrastructure.Citizens;
+using MedComMailbox.Infrastructure.Hosting;
 using MedComMailbox.Infrastructure.Configuration;
 using MedComMailbox.Infrastructure.Cpr;
 using MedComMailbox.Infrastructure.DigitalPost;

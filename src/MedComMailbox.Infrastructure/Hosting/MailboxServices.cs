@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using MedComMailbox.Infrastructure.Configuration;
 using MedComMailbox.Infrastructure.Intake;
-using MedComMailbox.Infrastructure.Outbound;
+using MedComMailbox.Infrastructure.MedComSending;
 using MedComMailbox.Infrastructure.Outbox;
 using MedComMailbox.Infrastructure.Reconciliation;
 using MedComMailbox.Infrastructure.Storage;
@@ -23,7 +23,7 @@ public static class MailboxServices
     /// Storage (schema applied at start-up), the MedCom reader and answer builders, the VANS transport, the outbox
     /// dispatcher, the reconciliation sweep and the acknowledgement watchdog: what both the web process and a worker need.
     /// </summary>
-    public static IServiceCollection AddMailboxCore(this IServiceCollection services)
+    public static IServiceCollection AddMailboxStorageAndMessaging(this IServiceCollection services)
     {
         services.AddOptions<MailboxOptions>().BindConfiguration(MailboxOptions.Section)
             .PostConfigure<IConfiguration>((options, configuration) =>

@@ -32,6 +32,7 @@ public sealed record DriftReport(long UnroutedMessages, long PendingOutbox, long
 public sealed partial class ReconciliationSweep(
     MailboxDatabase database,
     OutboxStore store,
+    IOverdueDeadlines overdueDeadlines,
     OutboxSignal outbox,
     TelemetryGauges gauges,
     MailboxTelemetry telemetry,
@@ -56,10 +57,8 @@ public sealed partial class ReconciliationSweep(
         var pending = await connection.QuerySingleAsync<(long Count, long? Oldest)>(
             "SELECT COUNT(*) AS count, MIN(created_at) AS oldest FROM outbox WHERE dispatched_at IS NULL AND created_at < @cutoff AND NOT (kind = 'publish' AND type = @type)",
             new { cutoff, type = ReceivedType });
-        var deadlines = await connection.QuerySingleAsync<(long Count, long? Oldest)>(
-            "SELECT COUNT(*) AS count, MIN(due_at) AS oldest FROM deadlines WHERE done_at IS NULL AND due_at < @cutoff",
-            new { cutoff });
-        var oldest = new[] { unrouted.Oldest, pending.Oldest, deadlines.Oldest }.Where(o => o is not null).Select(o => o!.Value).DefaultIfEmpty(-1).Min();
+        var deadlines = await overdueDeadlines.OverdueAsync(cutoff, cancellationToken);
+        var oldest = new[] { unrouted.Oldest, pending.Oldest, deadlines.OldestDueAt }.Where(o => o is not null).Select(o => o!.Value).DefaultIfEmpty(-1).Min();
         return new DriftReport(unrouted.Count, pending.Count, deadlines.Count, oldest < 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(oldest));
     }
 

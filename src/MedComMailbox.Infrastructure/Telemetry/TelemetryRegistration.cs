@@ -86,7 +86,7 @@ public static class TelemetryRegistration
         return services;
     }
 
-    /// <summary>The meters alone (called by AddMailboxCore too, so the instrumented services resolve without exporting).</summary>
+    /// <summary>The meters alone (called by AddMailboxStorageAndMessaging too, so the instrumented services resolve without exporting).</summary>
     public static IServiceCollection AddMailboxMeters(this IServiceCollection services)
     {
         services.AddMetrics();
@@ -111,7 +111,7 @@ internal sealed class ConsumerErrorObserver(MailboxTelemetry telemetry) : IConsu
 }
 
 /// <summary>Reads the gauges' values from the database now and then; counts only.</summary>
-public sealed partial class TelemetrySampler(MessageStore store, TelemetryGauges gauges, IOptions<TelemetryOptions> options, TimeProvider time, ILogger<TelemetrySampler> logger) : BackgroundService
+public sealed partial class TelemetrySampler(MessageStore store, IConsentCounts cases, TelemetryGauges gauges, IOptions<TelemetryOptions> options, TimeProvider time, ILogger<TelemetrySampler> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -124,7 +124,7 @@ public sealed partial class TelemetrySampler(MessageStore store, TelemetryGauges
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                // The cases table belongs to the workflow's schema script; a failure here must never stop the process.
+                // The database is busy or gone for a moment; a failure here must never stop the process.
                 LogSampleFailed(logger, e.GetType().Name);
             }
         }
@@ -135,12 +135,7 @@ public sealed partial class TelemetrySampler(MessageStore store, TelemetryGauges
     {
         await using var connection = await store.Database.OpenAsync(cancellationToken);
         gauges.OutboxDepth = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE dispatched_at IS NULL");
-        var consents = await connection.QuerySingleAsync<(long Pending, long Overdue)>(
-            """
-            SELECT COUNT(*) AS pending, COALESCE(SUM(CASE WHEN consent_deadline < @now THEN 1 ELSE 0 END), 0) AS overdue
-            FROM cases WHERE state = 'AwaitingConsent'
-            """,
-            new { now = time.GetUtcNow().ToUnixTimeMilliseconds() });
+        var consents = await cases.ConsentsAsync(time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
         gauges.ConsentsPending = consents.Pending;
         gauges.ConsentsOverdue = consents.Overdue;
     }

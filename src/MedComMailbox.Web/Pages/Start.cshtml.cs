@@ -1,4 +1,6 @@
-using MedComMailbox.Infrastructure.Citizens;
+using MedComMailbox.Infrastructure.Cpr;
+using MedComMailbox.Infrastructure.DigitalPost;
+using MedComMailbox.Infrastructure.Hosting;
 using MedComMailbox.Infrastructure.Configuration;
 using MedComMailbox.Web.Auth;
 using MedComMailbox.Workflow.Operations;

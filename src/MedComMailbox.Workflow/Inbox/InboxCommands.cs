@@ -2,7 +2,7 @@ using Dapper;
 using MedComMailbox.Core.People;
 using MedComMailbox.Infrastructure.Audit;
 using MedComMailbox.Infrastructure.Configuration;
-using MedComMailbox.Infrastructure.Outbound;
+using MedComMailbox.Infrastructure.MedComSending;
 using MedComMailbox.Infrastructure.Outbox;
 using MedComMailbox.Infrastructure.Storage;
 using MedComMailbox.MedCom;

@@ -8,7 +8,7 @@ using MedComMailbox.Core.Consent;
 using MedComMailbox.Core.Letters;
 using MedComMailbox.Core.Referrals;
 using MedComMailbox.Infrastructure.Configuration;
-using MedComMailbox.Infrastructure.Outbound;
+using MedComMailbox.Infrastructure.MedComSending;
 using MedComMailbox.Infrastructure.Outbox;
 using MedComMailbox.Infrastructure.Storage;
 using MedComMailbox.MedCom;

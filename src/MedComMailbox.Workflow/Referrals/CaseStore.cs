@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Dapper;
 using MedComMailbox.Core.Referrals;
 using MedComMailbox.Infrastructure.Storage;
+using MedComMailbox.Infrastructure.Telemetry;
 using MedComMailbox.Workflow.Inbox;
 
 namespace MedComMailbox.Workflow.Referrals;
@@ -41,8 +42,20 @@ public sealed class CaseRow
 }
 
 /// <summary>The case tables: cases with optimistic concurrency, their messages and timeline (deadlines: <see cref="DeadlineStore"/>; consent links: <see cref="ConsentTokenStore"/>).</summary>
-public sealed class CaseStore(MailboxDatabase database)
+public sealed class CaseStore(MailboxDatabase database) : IConsentCounts
 {
+    /// <summary>The telemetry's consent gauges: cases awaiting consent, and those past their consent deadline.</summary>
+    public async Task<(long Pending, long Overdue)> ConsentsAsync(long now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QuerySingleAsync<(long Pending, long Overdue)>(
+            """
+            SELECT COUNT(*) AS pending, COALESCE(SUM(CASE WHEN consent_deadline < @now THEN 1 ELSE 0 END), 0) AS overdue
+            FROM cases WHERE state = 'AwaitingConsent'
+            """,
+            new { now });
+    }
+
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     public MailboxDatabase Database => database;

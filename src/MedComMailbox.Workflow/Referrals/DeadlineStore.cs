@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using MedComMailbox.Infrastructure.Reconciliation;
 using MedComMailbox.Infrastructure.Storage;
 
 namespace MedComMailbox.Workflow.Referrals;
@@ -9,10 +10,19 @@ public sealed record DeadlineRow(long Id, string CaseId, string Kind, long DueAt
 
 /// <summary>
 /// The one writer of <c>deadlines</c>: a deadline is added (with the case's effects, or a deferred triage), claimed with a
-/// lease by the sweep, postponed after a failure, marked done, and deleted with its case by the retention.
+/// lease by the sweep, postponed after a failure, marked done, and deleted with its case by the retention. It also
+/// counts the overdue ones for the reconciliation's drift (<see cref="IOverdueDeadlines"/>).
 /// </summary>
-public sealed class DeadlineStore(MailboxDatabase database)
+public sealed class DeadlineStore(MailboxDatabase database) : IOverdueDeadlines
 {
+    public async Task<(long Count, long? OldestDueAt)> OverdueAsync(long dueBefore, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QuerySingleAsync<(long Count, long? OldestDueAt)>(
+            "SELECT COUNT(*) AS count, MIN(due_at) AS oldest FROM deadlines WHERE done_at IS NULL AND due_at < @dueBefore",
+            new { dueBefore });
+    }
+
     public static Task AddAsync(DbConnection connection, DbTransaction transaction, string caseId, string kind, long dueAt) =>
         connection.ExecuteAsync(
             "INSERT INTO deadlines (case_id, kind, due_at, attempts) VALUES (@caseId, @kind, @dueAt, 0)",

@@ -2,7 +2,9 @@ using System.Text.Json;
 using MedComMailbox.Core.Committee;
 using MedComMailbox.Core.People;
 using MedComMailbox.Core.Referrals;
-using MedComMailbox.Infrastructure.Citizens;
+using MedComMailbox.Infrastructure.Cpr;
+using MedComMailbox.Infrastructure.DigitalPost;
+using MedComMailbox.Infrastructure.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

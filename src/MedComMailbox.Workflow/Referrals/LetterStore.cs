@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using MedComMailbox.Infrastructure.Alerts;
 using MedComMailbox.Infrastructure.Storage;
 
 namespace MedComMailbox.Workflow.Referrals;
@@ -8,13 +9,25 @@ namespace MedComMailbox.Workflow.Referrals;
 /// The one owner of the <c>letters</c> table: a letter is queued in the transaction of the case effect that asks for it
 /// (<see cref="CaseEffects"/>), leased and sent or put in the print queue by <see cref="LetterDispatcher"/>, moved on by
 /// Digital Post's status callbacks, marked printed by an operator, and sent again by a person when it failed.
-/// Statuses: pending → sending → accepted → delivered | failed; sending → print → printed.
+/// Statuses: pending → sending → accepted → delivered | failed; sending → print → printed. The letters failed for good
+/// are the failure webhook's <see cref="AlertKinds.LetterFailed"/> (<see cref="IFailureSource"/>).
 /// </summary>
-public sealed class LetterStore(MailboxDatabase database)
+public sealed class LetterStore(MailboxDatabase database) : IFailureSource
 {
     private const string SendColumns = "l.id, l.case_id, l.kind, l.party_id, l.party_role, l.title, l.body, l.action_url, l.action_until, l.attempts, l.created_at, c.child_cpr, c.referral_message_id";
 
     public MailboxDatabase Database => database;
+
+    string IFailureSource.Kind => AlertKinds.LetterFailed;
+
+    async Task<IReadOnlyList<FailureCandidate>> IFailureSource.FailuresSinceAsync(long since, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var failed = await connection.QueryAsync<(string Id, long At, string? Mailbox)>(
+            "SELECT l.id, COALESCE(l.status_at, l.created_at) AS at, c.mailbox_gln AS mailbox FROM letters l LEFT JOIN cases c ON c.id = l.case_id WHERE l.status = 'failed' AND COALESCE(l.status_at, l.created_at) >= @since",
+            new { since });
+        return failed.Select(f => new FailureCandidate(f.Id, f.At, f.Mailbox)).ToList();
+    }
 
     /// <summary>A new letter, due now. Its link is never stored (schema 0005): the dispatcher makes one when it sends.</summary>
     public static Task QueueAsync(DbConnection connection, DbTransaction transaction, QueuedLetter letter, long now) =>

@@ -80,9 +80,9 @@ public sealed record IndicatorReport(
         values.AddRange(ConsentOutcomes.Select(e => new IndicatorValue(ConsentIndicator, e.Category, Number(e.Count))));
         var c = Committee;
         values.Add(new(CommitteeIndicator, "Sager sat på dagsordenen", Number(c.Cases)));
-        values.Add(new(CommitteeIndicator, "Median, kalenderdage", Decimal(c.MedianDays)));
+        values.Add(new(CommitteeIndicator, "Median, kalenderdage", OneDecimal(c.MedianDays)));
         values.Add(new(CommitteeIndicator, "Længste, kalenderdage", c.MaxDays is { } max ? Number(max) : ""));
-        values.Add(new(CommitteeIndicator, "Median, arbejdsdage", Decimal(c.MedianWorkingDays)));
+        values.Add(new(CommitteeIndicator, "Median, arbejdsdage", OneDecimal(c.MedianWorkingDays)));
         values.Add(new(CommitteeIndicator, "Længste, arbejdsdage", c.MaxWorkingDays is { } maxWorking ? Number(maxWorking) : ""));
         values.Add(new(CommitteeIndicator, $"Inden for {c.MaxWorkingDaysAllowed} arbejdsdage, antal", Number(c.WithinDeadline)));
         values.Add(new(CommitteeIndicator, $"Inden for {c.MaxWorkingDaysAllowed} arbejdsdage, procent", Percent(c.ShareWithinDeadline)));
@@ -93,14 +93,14 @@ public sealed record IndicatorReport(
             values.Add(new(t.Name, "Inden for fristen, procent", Percent(t.ShareWithinDeadline)));
             values.Add(new(t.Name, "Efter fristen, antal", Number(t.Late)));
             values.Add(new(t.Name, "Ingen mødedato, antal", Number(t.MissingDate)));
-            values.Add(new(t.Name, "Median, kalenderdage", Decimal(t.MedianDays)));
+            values.Add(new(t.Name, "Median, kalenderdage", OneDecimal(t.MedianDays)));
         }
         return values;
     }
 
     public static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    public static string Decimal(double? value) => value is { } v ? v.ToString("0.#", Danish) : "";
+    public static string OneDecimal(double? value) => value is { } v ? v.ToString("0.#", Danish) : "";
 
     public static string Percent(double? share) => share is { } s ? (s * 100).ToString("0.#", Danish) : "";
 }

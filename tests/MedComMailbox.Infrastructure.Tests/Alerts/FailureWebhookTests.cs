@@ -21,6 +21,18 @@ public sealed class FailureWebhookTests : IDisposable
     private readonly MailboxDatabase _database;
     private readonly WireMockServer _receiver = WireMockServer.Start();
     private readonly ServiceProvider _provider;
+    private readonly FailedLetters _letters = new();
+
+    /// <summary>The workflow's letters table as a source of failures (it answers the same way, since the lookback).</summary>
+    private sealed class FailedLetters : IFailureSource
+    {
+        public List<FailureCandidate> Failed { get; } = [];
+
+        public string Kind => AlertKinds.LetterFailed;
+
+        public Task<IReadOnlyList<FailureCandidate>> FailuresSinceAsync(long since, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<FailureCandidate>>(Failed.Where(f => f.At >= since).ToList());
+    }
 
     public FailureWebhookTests()
     {
@@ -31,7 +43,7 @@ public sealed class FailureWebhookTests : IDisposable
             ["Alerts:WebhookUrl"] = _receiver.Url + "/hooks/medcom",
             ["Alerts:RetryDelay"] = "00:00:00.010",
         }).Build();
-        var services = new ServiceCollection().AddSingleton<IConfiguration>(config).AddLogging().AddSingleton(_database);
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(config).AddLogging().AddSingleton(_database).AddSingleton<IFailureSource>(_letters);
         services.AddMailboxAlerts(config);
         _provider = services.BuildServiceProvider();
     }
@@ -60,12 +72,7 @@ public sealed class FailureWebhookTests : IDisposable
                    ('44444444-4444-4444-4444-444444444444', 'in', 'accepted', 'http', @at, 'CareCommunication', 'FhirJson', '5790000991006', @cpr, 1, 'x', @raw, NULL)
             """,
             new { at, cpr = Cpr, raw = new byte[] { 1 } });
-        await c.ExecuteAsync(
-            """
-            INSERT INTO letters (id, case_id, kind, party_id, party_role, recipient_name, title, body, status, next_attempt_at, created_at, status_at)
-            VALUES ('33333333-3333-3333-3333-333333333333', 'case-1', 'ConsentRequest', @cpr, 'custody', 'Værge Hansen', 'Anmodning om samtykke', 'tekst', 'failed', @at, @at, @at)
-            """,
-            new { at, cpr = Cpr });
+        _letters.Failed.Add(new FailureCandidate("33333333-3333-3333-3333-333333333333", at, "5790000991006"));
     }
 
     private List<JsonElement> Posted() =>

@@ -52,7 +52,7 @@ public sealed class MailboxListTests : IDisposable
         var configuration = new ConfigurationBuilder().SetBasePath(_dir)
             .AddJsonFile("appsettings.json").AddJsonFile("kommune.json").AddInMemoryCollection(environment ?? []).Build();
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging();
-        services.AddMailboxCore();
+        services.AddMailboxStorageAndMessaging();
         using var provider = services.BuildServiceProvider();
         return provider.GetRequiredService<IOptions<MailboxOptions>>().Value.Mailboxes;
     }

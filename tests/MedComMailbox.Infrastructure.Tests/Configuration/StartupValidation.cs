@@ -20,7 +20,7 @@ internal static class StartupValidation
         var services = new ServiceCollection().AddSingleton<IConfiguration>(config).AddLogging();
         if (register is null)
         {
-            services.AddMailboxCore();
+            services.AddMailboxStorageAndMessaging();
             services.AddMailboxBus(config, consumers: null);
         }
         else

@@ -27,13 +27,28 @@ public sealed class ReconciliationSweepTests : IDisposable
     private readonly TelemetryGauges _gauges = new();
     private readonly ServiceProvider _meters = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly ReconciliationSweep _sweep;
+    private readonly OverdueDeadlines _deadlines = new();
+
+    /// <summary>The workflow's answer about its deadlines table, as the test sets it.</summary>
+    private sealed class OverdueDeadlines : IOverdueDeadlines
+    {
+        public (long Count, long? OldestDueAt) Answer { get; set; }
+
+        public long? AskedBefore { get; private set; }
+
+        public Task<(long Count, long? OldestDueAt)> OverdueAsync(long dueBefore, CancellationToken cancellationToken)
+        {
+            AskedBefore = dueBefore;
+            return Task.FromResult(Answer);
+        }
+    }
 
     public ReconciliationSweepTests()
     {
         _database = new MailboxDatabase(SqlDialect.Create(StorageProvider.Sqlite, $"Data Source={_file}"));
         _database.Migrate(NullLogger.Instance);
         _sweep = new ReconciliationSweep(
-            _database, new OutboxStore(_database), new OutboxSignal(), _gauges, new MailboxTelemetry(_meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), _gauges),
+            _database, new OutboxStore(_database), _deadlines, new OutboxSignal(), _gauges, new MailboxTelemetry(_meters.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), _gauges),
             Options.Create(new ReconciliationOptions { After = After, AlertThreshold = 2 }), _time, NullLogger<ReconciliationSweep>.Instance);
     }
 
@@ -108,14 +123,16 @@ public sealed class ReconciliationSweepTests : IDisposable
         await using (var c = await _database.OpenAsync())
         {
             await c.ExecuteAsync("INSERT INTO outbox (message_id, kind, type, payload, created_at, due_at) VALUES ('m', 'deliver', 'Acknowledgement', @p, @now, @now)", new { p = new byte[] { 1 }, now = start });
-            await c.ExecuteAsync("INSERT INTO deadlines (case_id, kind, due_at) VALUES ('c', 'ConsentReminder', @due)", new { due = start + 60_000 });
         }
+
+        _deadlines.Answer = (1, start + 60_000);
 
         _time.Advance(After + TimeSpan.FromMinutes(2));
         var drift = await _sweep.ReadAsync(CancellationToken.None);
 
         Assert.Equal((0L, 1L, 1L, 2L), (drift.UnroutedMessages, drift.PendingOutbox, drift.OverdueDeadlines, drift.Total));
         Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(start), drift.Oldest);
+        Assert.Equal(Now - (long)After.TotalMilliseconds, _deadlines.AskedBefore); // the same cutoff as the outbox rows
     }
 
     [Fact]

@@ -200,7 +200,7 @@ internal sealed partial class HostileInputs(int seed, long maxMessageBytes = 20 
                 var lol = new StringBuilder("<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">");
                 for (var i = 1; i <= 9; i++)
                 {
-                    lol.Append($"<!ENTITY lol{i} \"{string.Concat(Enumerable.Repeat($"&lol{(i == 1 ? "" : (i - 1).ToString(System.Globalization.CultureInfo.InvariantCulture))};", 10))}\">");
+                    lol.Append(System.Globalization.CultureInfo.InvariantCulture, $"<!ENTITY lol{i} \"{string.Concat(Enumerable.Repeat($"&lol{(i == 1 ? "" : (i - 1).ToString(System.Globalization.CultureInfo.InvariantCulture))};", 10))}\">");
                 }
 
                 lol.Append("]>").Append(Pick("<Bundle xmlns=\"http://hl7.org/fhir\"><id value=\"&lol9;\"/></Bundle>", "<Emessage xmlns=\"http://rep.oio.dk/sundcom.dk/medcom.dk/xml/schemas/2006/07/01/\">&lol9;</Emessage>", "<VANSEnvelope xmlns=\"urn:oio:medcom:vans-envelope:1.0.4\">&lol9;</VANSEnvelope>"));

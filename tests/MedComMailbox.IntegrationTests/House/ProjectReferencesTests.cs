@@ -10,7 +10,7 @@ namespace MedComMailbox.IntegrationTests.House;
 /// </summary>
 public sealed class ProjectReferencesTests
 {
-    private static readonly Dictionary<string, string[]> Allowed = new()
+    internal static readonly Dictionary<string, string[]> Allowed = new()
     {
         ["MedComMailbox.Contracts"] = [],
         ["MedComMailbox.MedCom"] = [],
@@ -23,6 +23,22 @@ public sealed class ProjectReferencesTests
     };
 
     private static readonly string Src = Path.Combine(RepoPaths.Root, "src");
+
+    /// <summary>The projects <paramref name="project"/> may use, directly or through the projects it references.</summary>
+    internal static HashSet<string> Reachable(string project)
+    {
+        var reachable = new HashSet<string>(StringComparer.Ordinal) { project };
+        var next = new Queue<string>([project]);
+        while (next.TryDequeue(out var current))
+        {
+            foreach (var referenced in Allowed.GetValueOrDefault(current, []).Where(reachable.Add))
+            {
+                next.Enqueue(referenced);
+            }
+        }
+
+        return reachable;
+    }
 
     [Fact]
     public void Every_src_project_references_only_what_its_readme_allows()

@@ -1,5 +1,5 @@
 using System.Net;
-using MedComMailbox.Infrastructure.Outbound;
+using MedComMailbox.Infrastructure.MedComSending;
 using MedComMailbox.IntegrationTests.Support;
 using MedComMailbox.MedCom;
 using MedComMailbox.MedCom.Fhir;

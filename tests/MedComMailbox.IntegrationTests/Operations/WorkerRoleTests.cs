@@ -1,6 +1,7 @@
 using MedComMailbox.Infrastructure.Alerts;
 using MedComMailbox.Infrastructure.Bus;
-using MedComMailbox.Infrastructure.Citizens;
+using MedComMailbox.Infrastructure.Cpr;
+using MedComMailbox.Infrastructure.DigitalPost;
 using MedComMailbox.Infrastructure.Hosting;
 using MedComMailbox.Workflow.Retention;
 using MedComMailbox.Infrastructure.Telemetry;
@@ -43,7 +44,7 @@ public sealed class WorkerRoleTests : IDisposable
             ["Health:StatusInterval"] = "00:00:01",
             ["Alerts:WebhookUrl"] = "http://127.0.0.1:9/hook",
         });
-        builder.Services.AddMailboxCore();
+        builder.Services.AddMailboxStorageAndMessaging();
         builder.Services.AddCitizenServices(builder.Configuration);
         builder.Services.AddReferralWorkflow(builder.Configuration);
         builder.Services.AddMailboxBus(builder.Configuration, bus => bus.AddWorkflowConsumers());

@@ -49,7 +49,7 @@ public sealed class SettingsFileOrderTests : IDisposable
     private static void AssertFileWins(ConfigurationManager configuration, string expectedDataDirectory)
     {
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging();
-        services.AddMailboxCore();
+        services.AddMailboxStorageAndMessaging();
         using var provider = services.BuildServiceProvider();
         var options = provider.GetRequiredService<IOptions<MailboxOptions>>().Value;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using Xunit.Abstractions;
 
@@ -62,10 +63,10 @@ internal static class ExactlyOnce
     public static string Describe(MailboxState state, IReadOnlyDictionary<string, List<string>> acks, IReadOnlyCollection<TestMessage> messages)
     {
         var text = new StringBuilder();
-        text.Append($"sent={messages.Count} stored={state.Inbound.Count} distinctStored={state.Inbound.Select(r => r.HeaderId).Distinct(StringComparer.Ordinal).Count()} ");
-        text.Append($"consumed={state.Consumed.Count} inboxItems={state.InboxItems.Values.Sum()} maxItemsPerMessage={(state.InboxItems.Count == 0 ? 0 : state.InboxItems.Values.Max())} ");
-        text.Append($"unrouted={state.Unrouted} outboxRows={state.OutboxRows} pendingOutbox={state.PendingOutbox} ");
-        text.Append($"answered={messages.Count(m => acks.ContainsKey(m.HeaderId))} ackFiles={acks.Values.Sum(v => v.Count)}");
+        text.Append(CultureInfo.InvariantCulture, $"sent={messages.Count} stored={state.Inbound.Count} distinctStored={state.Inbound.Select(r => r.HeaderId).Distinct(StringComparer.Ordinal).Count()} ");
+        text.Append(CultureInfo.InvariantCulture, $"consumed={state.Consumed.Count} inboxItems={state.InboxItems.Values.Sum()} maxItemsPerMessage={(state.InboxItems.Count == 0 ? 0 : state.InboxItems.Values.Max())} ");
+        text.Append(CultureInfo.InvariantCulture, $"unrouted={state.Unrouted} outboxRows={state.OutboxRows} pendingOutbox={state.PendingOutbox} ");
+        text.Append(CultureInfo.InvariantCulture, $"answered={messages.Count(m => acks.ContainsKey(m.HeaderId))} ackFiles={acks.Values.Sum(v => v.Count)}");
         return text.ToString();
     }
 }

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using Dapper;
-using MedComMailbox.Infrastructure.Outbound;
+using MedComMailbox.Infrastructure.MedComSending;
 using MedComMailbox.Infrastructure.Storage;
 using MedComMailbox.IntegrationTests.Intake;
 using MedComMailbox.IntegrationTests.Support;

@@ -1,6 +1,6 @@
 using MedComMailbox.Core.Consent;
 using MedComMailbox.Core.Referrals;
-using MedComMailbox.Infrastructure.Outbound;
+using MedComMailbox.Infrastructure.MedComSending;
 using MedComMailbox.Infrastructure.Reconciliation;
 using MedComMailbox.Infrastructure.Telemetry;
 using MedComMailbox.IntegrationTests.Intake;

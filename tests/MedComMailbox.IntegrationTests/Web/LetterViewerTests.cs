@@ -1,5 +1,6 @@
 using System.Net;
-using MedComMailbox.Infrastructure.Citizens;
+using MedComMailbox.Infrastructure.Cpr;
+using MedComMailbox.Infrastructure.Hosting;
 using MedComMailbox.Infrastructure.DigitalPost;
 using MedComMailbox.IntegrationTests.Support;
 using Microsoft.Extensions.DependencyInjection;

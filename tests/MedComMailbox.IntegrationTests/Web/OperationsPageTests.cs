@@ -1,7 +1,7 @@
 using System.Net;
 using MedComMailbox.Core.Consent;
 using MedComMailbox.Core.Referrals;
-using MedComMailbox.Infrastructure.Outbound;
+using MedComMailbox.Infrastructure.MedComSending;
 using MedComMailbox.IntegrationTests.Intake;
 using MedComMailbox.IntegrationTests.Support;
 using MedComMailbox.MedCom;

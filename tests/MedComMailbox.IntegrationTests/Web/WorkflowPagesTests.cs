@@ -1,6 +1,8 @@
 using System.Net;
 using MedComMailbox.Core.Referrals;
-using MedComMailbox.Infrastructure.Citizens;
+using MedComMailbox.Infrastructure.Cpr;
+using MedComMailbox.Infrastructure.DigitalPost;
+using MedComMailbox.Infrastructure.Hosting;
 using MedComMailbox.IntegrationTests.Intake;
 using MedComMailbox.IntegrationTests.Support;
 using MedComMailbox.Workflow.Referrals;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Xml;
-using MedComMailbox.Infrastructure.Citizens;
+using MedComMailbox.Infrastructure.Cpr;
+using MedComMailbox.Infrastructure.Hosting;
 using MedComMailbox.Infrastructure.DigitalPost;
 using MedComMailbox.Web.Http;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,7 @@
 using MedComMailbox.Core.People;
-using MedComMailbox.Infrastructure.Citizens;
+using MedComMailbox.Infrastructure.Cpr;
+using MedComMailbox.Infrastructure.DigitalPost;
+using MedComMailbox.Infrastructure.Hosting;
 using MedComMailbox.Web.Auth;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using MedComMailbox.Infrastructure.Intake;
-using MedComMailbox.Infrastructure.Outbound;
+using MedComMailbox.Infrastructure.MedComSending;
 using MedComMailbox.Infrastructure.Reconciliation;
 using MedComMailbox.Infrastructure.Storage;
 using MedComMailbox.Web.Auth;

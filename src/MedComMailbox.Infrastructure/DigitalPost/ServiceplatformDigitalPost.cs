@@ -1,8 +1,7 @@
-using MedComMailbox.Infrastructure.DigitalPost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace MedComMailbox.Infrastructure.Citizens;
+namespace MedComMailbox.Infrastructure.DigitalPost;
 
 /// <summary>
 /// <see cref="IDigitalPostGateway"/> over Serviceplatformen SF1601 KombiPostAfsend (<see cref="DigitalPostClient"/>), with the

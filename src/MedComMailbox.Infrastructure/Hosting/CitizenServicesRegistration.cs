@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace MedComMailbox.Infrastructure.Citizens;
+namespace MedComMailbox.Infrastructure.Hosting;
 
 /// <summary>Which implementation of a national service is used.</summary>
 public enum CitizenServiceMode

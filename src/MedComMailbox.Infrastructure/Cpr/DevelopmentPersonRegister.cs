@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 
-namespace MedComMailbox.Infrastructure.Citizens;
+namespace MedComMailbox.Infrastructure.Cpr;
 
 /// <summary>Settings of the development register (section <c>CprLookup</c>).</summary>
 public sealed class DevelopmentPersonsOptions
@@ -19,7 +19,7 @@ public sealed class DevelopmentPersonsOptions
 /// </summary>
 public sealed class DevelopmentPersonRegister : ICustodyRegister
 {
-    public const string BuiltInResource = "MedComMailbox.Infrastructure.Citizens.DevelopmentPersons.json";
+    public const string BuiltInResource = "MedComMailbox.Infrastructure.Cpr.DevelopmentPersons.json";
 
     private static readonly JsonSerializerOptions Json = new()
     {

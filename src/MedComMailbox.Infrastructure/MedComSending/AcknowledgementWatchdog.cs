@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace MedComMailbox.Infrastructure.Outbound;
+namespace MedComMailbox.Infrastructure.MedComSending;
 
 /// <summary>Once a minute: resend sent messages whose acknowledgement is overdue, flag those past their last resend.</summary>
 public sealed partial class AcknowledgementWatchdog(OutboundMessages outbound, TimeProvider time, ILogger<AcknowledgementWatchdog> logger) : BackgroundService

@@ -2,7 +2,7 @@ using MedComMailbox.Infrastructure.Storage;
 using MedComMailbox.Infrastructure.Vans;
 using MedComMailbox.MedCom;
 
-namespace MedComMailbox.Infrastructure.Outbound;
+namespace MedComMailbox.Infrastructure.MedComSending;
 
 /// <summary>
 /// A document of ours, ready to be stored and queued: its row (body copied and hashed) and its VANS envelope, built by

@@ -1,7 +1,6 @@
-using MedComMailbox.Infrastructure.Cpr;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace MedComMailbox.Infrastructure.Citizens;
+namespace MedComMailbox.Infrastructure.Cpr;
 
 /// <summary>
 /// <see cref="ICustodyRegister"/> over Serviceplatformen SF1520 (<see cref="CprLookupClient"/>): the child, then each current

@@ -1,7 +1,9 @@
 using System.Xml.Linq;
-using MedComMailbox.Infrastructure.Citizens;
+using MedComMailbox.Infrastructure.Cpr;
+using MedComMailbox.Infrastructure.DigitalPost;
+using MedComMailbox.Infrastructure.Hosting;
 
-namespace MedComMailbox.Infrastructure.Tests.Citizens;
+namespace MedComMailbox.Infrastructure.Tests.Cpr;
 
 public sealed class DevelopmentPersonRegisterTests
 {

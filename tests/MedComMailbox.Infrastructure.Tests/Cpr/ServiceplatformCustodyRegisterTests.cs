@@ -1,10 +1,10 @@
-using MedComMailbox.Infrastructure.Citizens;
 using MedComMailbox.Infrastructure.Cpr;
-using MedComMailbox.Infrastructure.Tests.Cpr;
+using MedComMailbox.Infrastructure.DigitalPost;
+using MedComMailbox.Infrastructure.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace MedComMailbox.Infrastructure.Tests.Citizens;
+namespace MedComMailbox.Infrastructure.Tests.Cpr;
 
 /// <summary>The SF1520 adapter behind <see cref="ICustodyRegister"/>, over real HTTP against the PersonLookup fake.</summary>
 public sealed class ServiceplatformCustodyRegisterTests : IDisposable

@@ -7,7 +7,7 @@ using MedComMailbox.MedCom;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace MedComMailbox.Infrastructure.Outbound;
+namespace MedComMailbox.Infrastructure.MedComSending;
 
 /// <summary>
 /// Sends a MedCom message we wrote (a reply, a receipt letter to a GP): stores it in its thread, queues its

@@ -2,11 +2,10 @@ using System.Globalization;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
-using MedComMailbox.Infrastructure.DigitalPost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace MedComMailbox.Infrastructure.Citizens;
+namespace MedComMailbox.Infrastructure.DigitalPost;
 
 /// <summary>
 /// The development stand-in of Digital Post: no network. A letter is checked and serialised as production would

@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Xml.Linq;
-using MedComMailbox.Infrastructure.Citizens;
+using MedComMailbox.Infrastructure.Cpr;
+using MedComMailbox.Infrastructure.Hosting;
 using MedComMailbox.Infrastructure.DigitalPost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace MedComMailbox.Infrastructure.Tests.Citizens;
+namespace MedComMailbox.Infrastructure.Tests.DigitalPost;
 
 public sealed class DevelopmentDigitalPostTests : IDisposable
 {

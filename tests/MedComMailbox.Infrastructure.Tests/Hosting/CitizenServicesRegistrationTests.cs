@@ -1,6 +1,7 @@
 using System.Text;
 using System.Xml.Linq;
-using MedComMailbox.Infrastructure.Citizens;
+using MedComMailbox.Infrastructure.Cpr;
+using MedComMailbox.Infrastructure.Hosting;
 using MedComMailbox.Infrastructure.Configuration;
 using MedComMailbox.Infrastructure.DigitalPost;
 using MedComMailbox.Infrastructure.Tests.Cpr;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace MedComMailbox.Infrastructure.Tests.Citizens;
+namespace MedComMailbox.Infrastructure.Tests.Hosting;
 
 public sealed class CitizenServicesRegistrationTests : IDisposable
 {

@@ -1,9 +1,8 @@
-using MedComMailbox.Infrastructure.DigitalPost;
+namespace MedComMailbox.Infrastructure.Cpr;
 
-namespace MedComMailbox.Infrastructure.Citizens;
-
-// The two national services the workflow needs, behind interfaces: Serviceplatformen in production (SF1520, SF1601),
-// built-in development stand-ins in the embedded default. Configuration picks one (CprLookup:Mode, DigitalPost:Mode).
+// The CPR register as the workflow needs it, behind an interface: Serviceplatformen SF1520 in production
+// (ServiceplatformCustodyRegister), the fictitious register in the embedded default (DevelopmentPersonRegister).
+// CprLookup:Mode picks one (Hosting/CitizenServicesRegistration).
 
 /// <summary>A person in the CPR register. Personal data: never log.</summary>
 /// <param name="ProtectedAddress">Name and address protection (adressebeskyttelse): never show this person to the other custody holder.</param>
@@ -26,35 +25,4 @@ public interface ICustodyRegister
 
     /// <summary>One person as the register gives them now (name, address, Digital Post); null when it does not know the number.</summary>
     Task<RegisteredPerson?> LookupPersonAsync(string cpr, CancellationToken cancellationToken);
-}
-
-/// <summary>Sends one MeMo letter (SF1601 KombiPostAfsend in production). Sending the same messageUUID twice is one letter.</summary>
-public interface IDigitalPostGateway
-{
-    Task<KombiResult> SendAsync(MemoLetter letter, CancellationToken cancellationToken);
-}
-
-/// <summary>Where delivery statuses go (PKO_PostStatus from the callback, or the development stand-in). The workflow implements it.</summary>
-public interface IPostStatusSink
-{
-    /// <summary>Records a status for the letter with that messageUUID; false when no letter has it.</summary>
-    Task<bool> RecordAsync(PostStatus status, CancellationToken cancellationToken);
-}
-
-/// <summary>A letter the development stand-in of Digital Post received, as the letter viewer shows it.</summary>
-public sealed record DevelopmentLetter(
-    Guid MessageUuid,
-    DateTimeOffset SentAt,
-    string RecipientCpr,
-    string Label,
-    string Text,
-    IReadOnlyList<MemoAction> Actions,
-    string MemoXml);
-
-/// <summary>The development stand-in's letters, newest first (the local letter viewer reads them).</summary>
-public interface IDevelopmentLetterBox
-{
-    IReadOnlyList<DevelopmentLetter> List();
-
-    DevelopmentLetter? Find(Guid messageUuid);
 }
