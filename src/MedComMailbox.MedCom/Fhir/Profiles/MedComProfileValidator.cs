@@ -1,4 +1,5 @@
 using Firely.Fhir.Validation;
+using Firely.Fhir.Validation.Compilation;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Specification.Source;
 using Hl7.Fhir.Specification.Terminology;
@@ -20,8 +21,8 @@ public sealed class MedComProfileValidator
 
     private static readonly Lazy<MedComProfileValidator> SharedInstance = new(() => new MedComProfileValidator(), LazyThreadSafetyMode.ExecutionAndPublication);
 
-    private readonly Validator _careCommunication;
-    private readonly Validator _acknowledgement;
+    private readonly Built _careCommunication;
+    private readonly Built _acknowledgement;
 
     private MedComProfileValidator()
         : this(new CoreSpecificationSource(Path.Combine(AppContext.BaseDirectory, "specification.zip")))
@@ -41,18 +42,20 @@ public sealed class MedComProfileValidator
     /// <summary>Validates the bundle against the profile of its kind; the findings, already classified.</summary>
     public IReadOnlyList<MedComIssue> Validate(Bundle bundle, MedComMessageKind kind)
     {
-        var (validator, profile) = kind switch
+        var (built, profile) = kind switch
         {
             MedComMessageKind.CareCommunication => (_careCommunication, CareCommunicationBundleProfile),
             MedComMessageKind.Acknowledgement => (_acknowledgement, AcknowledgementBundleProfile),
-            _ => (null, null),
+            _ => (null, (string?)null),
         };
-        if (validator is null)
+        if (built is null || profile is null)
         {
             return [];
         }
 
-        var outcome = validator.Validate(bundle, profile);
+        // What is left out, and why it cannot fail for such a bundle: SkippedAssertions, docs/adr/0018.
+        var settings = SkippedAssertions.AreVacuous(bundle) ? built.Lean : built.Full;
+        var outcome = SharedPathValidationRun.Validate(built.Validator, settings, bundle, profile);
         return ProfileFindings.Classify(outcome);
     }
 
@@ -65,19 +68,32 @@ public sealed class MedComProfileValidator
         }
     }
 
-    private static Validator Build(MedComPackageSource packages, IAsyncResourceResolver core)
+    private static Built Build(MedComPackageSource packages, IAsyncResourceResolver core)
     {
         var resolver = new CachedResolver(new MultiResolver(packages, core, new MissingExtensionSource(core)));
         // Only value sets the packages carry are expanded locally; anything else (SNOMED CT, hl7.terminology) is
         // not available offline and is not checked (ProfileFindings drops "value set not found").
         var terminology = new LocalTerminologyService(resolver, new ValueSetExpanderSettings { ValueSetSource = resolver, MaxExpansionSize = 2000 });
-        var settings = new ValidationSettings
+        // What Validator's constructor would fill in (the cached schema resolver, the model) is set here, so that
+        // SharedPathValidationRun uses the same settings, and the same compiled schemas, as the Validator it falls
+        // back to.
+#pragma warning disable ExperimentalApi // Firely marks the schema resolver experimental.
+        var schemas = StructureDefinitionToElementSchemaResolver.CreatedCached(resolver);
+#pragma warning restore ExperimentalApi
+        var settings = new ValidationSettings(schemas, terminology)
         {
+            ModelInspector = ModelInfo.ModelInspector,
             ConformanceResourceResolver = resolver,
-            ValidateCodeService = terminology,
             // Extensions outside MedCom's packages (hl7.fhir.uv.extensions) are not carried: warn, not reject.
             FollowExtensionUrl = (_, _) => ExtensionUrlHandling.WarnIfMissing,
         };
-        return new Validator(resolver, terminology, null, settings);
+        settings.ExcludeFilters.Add(SkippedAssertions.Always);
+        // A record copy shares the services (and the compiled schemas) but has its own filter lists.
+        var lean = settings with { };
+        lean.ExcludeFilters.Add(SkippedAssertions.VacuousInvariant);
+        return new Built(new Validator(resolver, terminology, null, settings), settings, lean);
     }
+
+    /// <summary>One profile's validator; the settings with every invariant, and those without the vacuous ones.</summary>
+    private sealed record Built(Validator Validator, ValidationSettings Full, ValidationSettings Lean);
 }
