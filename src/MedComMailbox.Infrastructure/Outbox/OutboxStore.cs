@@ -51,28 +51,59 @@ public sealed class OutboxStore(MailboxDatabase database)
             new { now, publish = OutboxKind.Publish })).AsList();
     }
 
-    /// <summary>Leases a row to <paramref name="owner"/> until <paramref name="until"/>; the row, or null when another process has it or it is done.</summary>
-    public async Task<OutboxRecord?> ClaimAsync(long id, string owner, long until, long now, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var claimed = await connection.ExecuteAsync(
-            """
-            UPDATE outbox SET locked_by = @owner, locked_until = @until
-            WHERE id = @id AND dispatched_at IS NULL AND (locked_until IS NULL OR locked_until < @now)
-            """,
-            new { owner, until, id, now });
-        return claimed == 1
-            ? await connection.QuerySingleAsync<OutboxRecord>($"SELECT {Columns} FROM outbox WHERE id = @id", new { id })
-            : null;
-    }
+    /// <summary>
+    /// Leases the given rows to <paramref name="owner"/> until <paramref name="until"/>, in one write; the rows it got,
+    /// oldest first (not those another process holds or that are done). On SQLite the write goes through the process's
+    /// one writer and shares its commit with whatever else is queued.
+    /// </summary>
+    public Task<List<OutboxRecord>> ClaimAsync(IReadOnlyList<long> ids, string owner, long until, long now, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            async (connection, transaction, _) =>
+            {
+                var claimed = await connection.ExecuteAsync(
+                    """
+                    UPDATE outbox SET locked_by = @owner, locked_until = @until
+                    WHERE id IN @ids AND dispatched_at IS NULL AND (locked_until IS NULL OR locked_until < @now)
+                    """,
+                    new { owner, until, ids, now },
+                    transaction);
+                return claimed == 0
+                    ? []
+                    : (await connection.QueryAsync<OutboxRecord>(
+                        $"SELECT {Columns} FROM outbox WHERE id IN @ids AND locked_by = @owner AND locked_until = @until ORDER BY id",
+                        new { ids, owner, until },
+                        transaction)).AsList();
+            },
+            cancellationToken);
 
-    public async Task MarkDispatchedAsync(long id, long now)
-    {
-        await using var connection = await database.OpenAsync(CancellationToken.None);
-        await connection.ExecuteAsync(
-            "UPDATE outbox SET dispatched_at = @now, attempts = attempts + 1, locked_by = NULL, locked_until = NULL WHERE id = @id",
-            new { now, id });
-    }
+    /// <summary>
+    /// The end of a chunk, in one write (not one per row): the rows sent are marked dispatched, and the rows claimed
+    /// but not tried (the chunk ran out of lease) are released for the next try. Runs to the end even when the
+    /// dispatcher is stopping: what was sent must not be sent again only because the mark was cancelled.
+    /// </summary>
+    public Task MarkDispatchedAsync(IReadOnlyList<long> sent, IReadOnlyList<long> untried, string owner, long now) =>
+        database.WriteAsync(
+            async (connection, transaction, _) =>
+            {
+                if (sent.Count > 0)
+                {
+                    await connection.ExecuteAsync(
+                        "UPDATE outbox SET dispatched_at = @now, attempts = attempts + 1, locked_by = NULL, locked_until = NULL WHERE id IN @sent",
+                        new { now, sent },
+                        transaction);
+                }
+
+                if (untried.Count > 0)
+                {
+                    await connection.ExecuteAsync(
+                        "UPDATE outbox SET locked_by = NULL, locked_until = NULL WHERE id IN @untried AND locked_by = @owner AND dispatched_at IS NULL",
+                        new { untried, owner },
+                        transaction);
+                }
+
+                return 0;
+            },
+            CancellationToken.None);
 
     /// <summary>Releases a failed row for another try at <paramref name="dueAt"/>; the error is an exception type, never its message.</summary>
     public async Task FailAsync(long id, int attempts, string? error, long dueAt, CancellationToken cancellationToken)

@@ -78,7 +78,27 @@ public sealed class SqliteDialect(string connectionString) : SqlDialect(connecti
     // they are set when a handle is seen for the first time, not on every open. Weak keys: a closed handle drops out.
     private readonly ConditionalWeakTable<object, object> _prepared = new();
 
+    // One writer per process (per database): started with the first write.
+    private readonly Lock _writerLock = new();
+    private SqliteGroupCommit? _writer;
+
     public override StorageProvider Provider => StorageProvider.Sqlite;
+
+    /// <summary>The process's one writer; units from all callers share its commits (see <see cref="SqliteGroupCommit"/>).</summary>
+    public SqliteGroupCommit Writer
+    {
+        get
+        {
+            lock (_writerLock)
+            {
+                return _writer ??= new SqliteGroupCommit(OpenAsync);
+            }
+        }
+    }
+
+    /// <summary>Through the one writer: the units of this process queue in memory, not in SQLite's busy handler, and share commits.</summary>
+    public override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        Writer.WriteAsync(work, cancellationToken);
 
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {

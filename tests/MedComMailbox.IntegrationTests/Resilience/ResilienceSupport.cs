@@ -309,6 +309,26 @@ internal sealed class MailboxDb(string dataDirectory)
         return new MailboxState(inbound.Select(r => (r.Item1, r.Item2)).ToList(), items, consumed, outbox, pending, unrouted, all);
     }
 
+    /// <summary>How many inbound messages are stored; null while the database cannot be read.</summary>
+    public async Task<long?> StoredAsync()
+    {
+        if (!File.Exists(_file))
+        {
+            return null;
+        }
+
+        try
+        {
+            await using var connection = new SqliteConnection(_connectionString);
+            await connection.OpenAsync();
+            return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM messages WHERE direction = 'in'");
+        }
+        catch (SqliteException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The outbox rows not sent yet, for a failure message.</summary>
     public async Task<string> PendingOutboxAsync()
     {
