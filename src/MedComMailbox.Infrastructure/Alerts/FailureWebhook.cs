@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using Dapper;
+using MedComMailbox.Infrastructure.Hosting;
 using MedComMailbox.Infrastructure.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -176,23 +177,16 @@ public sealed partial class FailureWebhook(MailboxDatabase database, IEnumerable
 }
 
 /// <summary>Runs <see cref="FailureWebhook"/> every <c>Alerts:PollInterval</c>.</summary>
-public sealed partial class FailureWebhookService(FailureWebhook webhook, IOptions<AlertOptions> options, TimeProvider time, ILogger<FailureWebhookService> logger) : BackgroundService
+public sealed partial class FailureWebhookService(FailureWebhook webhook, IOptions<AlertOptions> options, TimeProvider time, ILogger<FailureWebhookService> logger)
+    : PeriodicBackgroundService(time)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.PollInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await webhook.SweepAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogFailed(logger, e.GetType().Name);
-            }
-        }
-    }
+    protected override TimeSpan Interval => options.Value.PollInterval;
+
+    protected override bool RunsAtStart => false;
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => webhook.SweepAsync(cancellationToken);
+
+    protected override void LogFailed(Exception exception) => LogFailed(logger, exception.GetType().Name);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The failure webhook sweep failed ({ExceptionType}); retrying")]
     private static partial void LogFailed(ILogger logger, string exceptionType);

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using MedComMailbox.Infrastructure.Bus;
+using MedComMailbox.Infrastructure.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -28,12 +29,17 @@ public sealed class AuditOptions
 /// <see cref="AuditOptions.SweepInterval"/> on the <see cref="TimeProvider"/>'s clock. It logs only how many entries went.
 /// Several processes may sweep at once: a delete of rows already deleted deletes nothing.
 /// </summary>
-public sealed partial class AuditRetention(AuditLog audit, IOptions<AuditOptions> options, TimeProvider time, ILogger<AuditRetention> logger) : BackgroundService
+public sealed partial class AuditRetention(AuditLog audit, IOptions<AuditOptions> options, TimeProvider time, ILogger<AuditRetention> logger)
+    : PeriodicBackgroundService(time)
 {
+    protected override TimeSpan Interval => options.Value.SweepInterval;
+
+    protected override bool RunsAtStart => true;
+
     /// <summary>One sweep: deletes what is older than the retention period now; returns how many entries.</summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
-        var cutoff = time.GetUtcNow().AddMonths(-options.Value.RetentionMonths);
+        var cutoff = Time.GetUtcNow().AddMonths(-options.Value.RetentionMonths);
         var deleted = await audit.DeleteOlderThanAsync(cutoff, cancellationToken);
         if (deleted > 0)
         {
@@ -43,35 +49,14 @@ public sealed partial class AuditRetention(AuditLog audit, IOptions<AuditOptions
         return deleted;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await Task.Yield();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // The next sweep deletes what this one missed; a failure must not stop the host.
-                LogFailed(logger, e.GetType().FullName);
-            }
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => SweepAsync(cancellationToken);
 
-            try
-            {
-                await Task.Delay(options.Value.SweepInterval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    // The next sweep deletes what this one missed; a failure must not stop the host. Only the host's stop ends it
+    // (a cancellation of the sweep's own, such as a command timeout, is a failure like any other).
+    protected override bool CarriesOnAfter(Exception exception, CancellationToken stoppingToken) =>
+        !(exception is OperationCanceledException && stoppingToken.IsCancellationRequested);
+
+    protected override void LogFailed(Exception exception) => LogFailed(logger, exception.GetType().FullName);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Audit retention deleted {Count} entries older than {Months} months")]
     private static partial void LogDeleted(ILogger logger, int count, int months);

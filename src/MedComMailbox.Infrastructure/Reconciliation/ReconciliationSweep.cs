@@ -1,5 +1,6 @@
 using Dapper;
 using MedComMailbox.Contracts;
+using MedComMailbox.Infrastructure.Hosting;
 using MedComMailbox.Infrastructure.Outbox;
 using MedComMailbox.Infrastructure.Storage;
 using MedComMailbox.Infrastructure.Telemetry;
@@ -121,24 +122,17 @@ public sealed partial class ReconciliationSweep(
 }
 
 /// <summary>Runs <see cref="ReconciliationSweep"/> every <c>Reconciliation:Interval</c>.</summary>
-public sealed partial class ReconciliationService(ReconciliationSweep sweep, IOptions<ReconciliationOptions> options, TimeProvider time, ILogger<ReconciliationService> logger) : BackgroundService
+public sealed partial class ReconciliationService(ReconciliationSweep sweep, IOptions<ReconciliationOptions> options, TimeProvider time, ILogger<ReconciliationService> logger)
+    : PeriodicBackgroundService(time)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.Interval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await sweep.SweepAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The database is busy or gone for a moment: the next tick tries again.
-                LogFailed(logger, e.GetType().Name);
-            }
-        }
-    }
+    protected override TimeSpan Interval => options.Value.Interval;
+
+    protected override bool RunsAtStart => false;
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => sweep.SweepAsync(cancellationToken);
+
+    // The database is busy or gone for a moment: the next tick tries again.
+    protected override void LogFailed(Exception exception) => LogFailed(logger, exception.GetType().Name);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The reconciliation sweep failed ({ExceptionType}); retrying")]
     private static partial void LogFailed(ILogger logger, string exceptionType);

@@ -1,6 +1,7 @@
 using Dapper;
 using MassTransit;
 using MedComMailbox.Infrastructure.Configuration;
+using MedComMailbox.Infrastructure.Hosting;
 using MedComMailbox.Infrastructure.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -111,31 +112,23 @@ internal sealed class ConsumerErrorObserver(MailboxTelemetry telemetry) : IConsu
 }
 
 /// <summary>Reads the gauges' values from the database now and then; counts only.</summary>
-public sealed partial class TelemetrySampler(MessageStore store, IConsentCounts cases, TelemetryGauges gauges, IOptions<TelemetryOptions> options, TimeProvider time, ILogger<TelemetrySampler> logger) : BackgroundService
+public sealed partial class TelemetrySampler(MessageStore store, IConsentCounts cases, TelemetryGauges gauges, IOptions<TelemetryOptions> options, TimeProvider time, ILogger<TelemetrySampler> logger)
+    : PeriodicBackgroundService(time)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.GaugeInterval, time);
-        do
-        {
-            try
-            {
-                await SampleAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The database is busy or gone for a moment; a failure here must never stop the process.
-                LogSampleFailed(logger, e.GetType().Name);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan Interval => options.Value.GaugeInterval;
+
+    protected override bool RunsAtStart => true;
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => SampleAsync(cancellationToken);
+
+    // The database is busy or gone for a moment; a failure here must never stop the process.
+    protected override void LogFailed(Exception exception) => LogSampleFailed(logger, exception.GetType().Name);
 
     public async Task SampleAsync(CancellationToken cancellationToken)
     {
         await using var connection = await store.Database.OpenAsync(cancellationToken);
         gauges.OutboxDepth = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox WHERE dispatched_at IS NULL");
-        var consents = await cases.ConsentsAsync(time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        var consents = await cases.ConsentsAsync(Time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
         gauges.ConsentsPending = consents.Pending;
         gauges.ConsentsOverdue = consents.Overdue;
     }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using MedComMailbox.Infrastructure.Bus;
 using MedComMailbox.Infrastructure.Configuration;
+using MedComMailbox.Infrastructure.Hosting;
 using MedComMailbox.Infrastructure.Outbox;
 using MedComMailbox.Infrastructure.Storage;
 using MedComMailbox.Workflow.Course;
@@ -141,25 +142,16 @@ public sealed partial class RetentionSweep(MailboxDatabase database, IOptions<Re
 }
 
 /// <summary>Runs the sweep at start and then every <c>Retention:RunInterval</c>.</summary>
-public sealed partial class RetentionService(RetentionSweep sweep, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
+public sealed partial class RetentionService(RetentionSweep sweep, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionService> logger)
+    : PeriodicBackgroundService(time)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.RunInterval, time);
-        do
-        {
-            try
-            {
-                await sweep.RunAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The type only: a driver's message can quote parameters. The next run tries again.
-                LogFailed(logger, e.GetType().Name);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan Interval => options.Value.RunInterval;
+
+    protected override bool RunsAtStart => true;
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => sweep.RunAsync(cancellationToken);
+
+    protected override void LogFailed(Exception exception) => LogFailed(logger, exception.GetType().Name);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Retention run failed ({ExceptionType}); the next run tries again")]
     private static partial void LogFailed(ILogger logger, string exceptionType);
