@@ -51,11 +51,7 @@ public sealed partial class AuditRetention(AuditLog audit, IOptions<AuditOptions
 
     protected override Task RunOnceAsync(CancellationToken cancellationToken) => SweepAsync(cancellationToken);
 
-    // The next sweep deletes what this one missed; a failure must not stop the host. Only the host's stop ends it
-    // (a cancellation of the sweep's own, such as a command timeout, is a failure like any other).
-    protected override bool CarriesOnAfter(Exception exception, CancellationToken stoppingToken) =>
-        !(exception is OperationCanceledException && stoppingToken.IsCancellationRequested);
-
+    // The next sweep deletes what this one missed; a failure must not stop the host (the base class's rule).
     protected override void LogFailed(Exception exception) => LogFailed(logger, exception.GetType().FullName);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Audit retention deleted {Count} entries older than {Months} months")]

@@ -26,10 +26,13 @@ public abstract class PeriodicBackgroundService(TimeProvider time) : BackgroundS
     protected abstract void LogFailed(Exception exception);
 
     /// <summary>
-    /// Whether a failed run is logged and the next tick tries again; if not, the exception ends the service.
-    /// By default every failure but a cancellation.
+    /// Whether a failed run is logged and the next tick tries again; if not, the exception ends the service (and, by
+    /// .NET's default, the host). By default every failure but the host's own stop: a cancellation the run met on its
+    /// own (an HTTP client's timeout is a <see cref="TaskCanceledException"/>, a command timeout) is a failure like any
+    /// other, so a slow webhook or database does not stop the mailbox.
     /// </summary>
-    protected virtual bool CarriesOnAfter(Exception exception, CancellationToken stoppingToken) => exception is not OperationCanceledException;
+    protected virtual bool CarriesOnAfter(Exception exception, CancellationToken stoppingToken) =>
+        !(exception is OperationCanceledException && stoppingToken.IsCancellationRequested);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

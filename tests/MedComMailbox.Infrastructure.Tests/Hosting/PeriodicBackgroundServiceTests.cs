@@ -53,6 +53,20 @@ public sealed class PeriodicBackgroundServiceTests
     }
 
     [Fact]
+    public async Task A_cancellation_the_run_met_on_its_own_such_as_an_http_timeout_is_a_failure_like_any_other_not_a_stop()
+    {
+        using var service = new Probe(_clock, runsAtStart: true) { FailFirst = new TaskCanceledException("HttpClient.Timeout") };
+        await service.StartAsync(default);
+        Assert.True(await service.Runs.WaitAsync(Patience));
+
+        _clock.Advance(Every);
+        Assert.True(await service.Runs.WaitAsync(Patience), "the timeout ended the service");
+        Assert.Equal([nameof(TaskCanceledException)], service.Logged);
+        Assert.False(service.ExecuteTask!.IsCompleted);
+        await service.StopAsync(default);
+    }
+
+    [Fact]
     public async Task A_failure_the_service_does_not_carry_on_after_ends_it_and_a_stop_ends_it_without_a_failure()
     {
         using var failing = new Probe(_clock, runsAtStart: true) { FailFirst = new InvalidOperationException(), CarriesOn = false };
