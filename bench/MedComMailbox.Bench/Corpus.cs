@@ -53,7 +53,9 @@ internal static class Corpus
         {
             var child = ChildCpr(i, seed);
             var holders = new[] { AdultCpr(2 * i, seed), AdultCpr(2 * i + 1, seed) };
-            persons.Add(new { cpr = child, name = $"Barn{i} Benchsen", digitalPost = false, custodyHolders = holders });
+            // A child of 15 or more is signed up for Digital Post like an adult (and gets letters of its own); with false,
+            // the mailbox rightly puts the child's letters in the print queue, which the Digital Post checks do not count.
+            persons.Add(new { cpr = child, name = $"Barn{i} Benchsen", digitalPost = true, custodyHolders = holders });
             persons.Add(new { cpr = holders[0], name = $"Mor{i} Benchsen", digitalPost = true });
             persons.Add(new { cpr = holders[1], name = $"Far{i} Benchsen", digitalPost = true });
 
